@@ -1,0 +1,30 @@
+"""Checks of plain Python arguments (slopes, counts, axes), shared by both backends."""
+
+import math
+import numbers
+
+
+def check_real(value, name):
+    """Return ``value`` as a float, or raise if it is not a finite real number."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+        raise TypeError(f"`{name}` must be a finite real number. Received: {name}={value!r}")
+    return float(value)
+
+
+def check_positive_int(value, name):
+    """Return ``value`` as an int, or raise if it is not a positive integer."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
+    return int(value)
+
+
+def check_axis(axis, ndim, name="axis"):
+    """Return ``axis`` as a non-negative index into an input of ``ndim`` dimensions."""
+    if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
+        raise TypeError(f"`{name}` must be an integer. Received: {name}={axis!r}")
+    if not -ndim <= axis < ndim:
+        raise ValueError(
+            f"`{name}` must be in [{-ndim}, {ndim}) for an input with {ndim} dimensions. "
+            f"Received: {name}={axis}"
+        )
+    return int(axis) % ndim

@@ -1,0 +1,42 @@
+"""Input checks shared by the NumPy backend: clear errors for bad input."""
+
+import numpy as np
+
+
+def as_float_array(x, name="x"):
+    """Return ``x`` as a floating-point array, keeping a float input's dtype.
+
+    Integer and boolean input becomes float64 (as ``np.exp`` would make it);
+    anything that is not an array of real numbers is rejected.
+
+    Args:
+        x: a number, a (nested) list of numbers or an array, any shape.
+        name: the argument's name, used in error messages.
+
+    Returns:
+        An ``np.ndarray`` of a float dtype, same shape as ``x``.
+
+    Raises:
+        TypeError: if ``x`` is None or does not hold real numbers.
+        ValueError: if ``x`` is a ragged nested list.
+    """
+    if x is None:
+        raise TypeError(
+            f"`{name}` must be a number or an array of real numbers. Received: {name}=None"
+        )
+    try:
+        arr = np.asarray(x)
+    except ValueError as err:  # ragged nested lists
+        raise ValueError(
+            f"`{name}` must be a rectangular array of real numbers "
+            f"(every row the same length). Received a ragged {type(x).__name__}: {err}"
+        ) from None
+    if arr.dtype.kind == "f":
+        return arr
+    if arr.dtype.kind in "iub":
+        return arr.astype(np.float64)
+    raise TypeError(
+        f"`{name}` must hold real numbers (a float, integer or bool dtype). "
+        f"Received: {name}.dtype={arr.dtype}"
+    )
+

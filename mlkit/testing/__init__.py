@@ -1,0 +1,30 @@
+"""Testing tools shared by mlkit's tests, the assignments' test cells and students.
+
+- :func:`numerical_gradient` and :func:`rel_error`: the gradient check.
+- :func:`assert_close` and :func:`assert_gradient_close`: assertions whose
+  failure messages teach (expected versus received, the first difference,
+  the likely mistake).
+- :func:`own_work`, :func:`no_mlkit_calls`, :func:`substitute` and :func:`no_overflow`:
+  checks of how an answer was built.
+- :mod:`mlkit.testing.mistakes`: the values typical mistakes produce, so that a
+  failure message can name the mistake.
+
+Nothing here imports TensorFlow; tensors are accepted wherever arrays are.
+"""
+
+from mlkit.testing import mistakes
+from mlkit.testing.assertions import assert_close, assert_gradient_close
+from mlkit.testing.gradients import numerical_gradient, rel_error
+from mlkit.testing.guards import no_mlkit_calls, no_overflow, own_work, substitute
+
+__all__ = [
+    "assert_close",
+    "assert_gradient_close",
+    "mistakes",
+    "no_mlkit_calls",
+    "no_overflow",
+    "numerical_gradient",
+    "own_work",
+    "rel_error",
+    "substitute",
+]

@@ -1,0 +1,178 @@
+"""What typical mistakes produce, so that a failed check can name the mistake.
+
+Each function here is named after the function a student writes, takes the
+same inputs, and returns a mapping from the description of a typical mistake to
+the value that mistake would return. Test cells pass it to
+:func:`~mlkit.testing.assert_close` as ``mistakes=``; when a student's answer
+equals one of the values, the failure message names the mistake.
+
+All values are computed in float64 with NumPy, warnings silenced: several
+mistakes are precisely the ones that overflow.
+
+Example:
+    >>> wrong = sigmoid(np.array([0.0, 2.0]))
+    >>> wrong["a missing minus sign: 1 / (1 + exp(x)) instead of 1 / (1 + exp(-x))"]
+    array([0.5       , 0.11920292])
+"""
+
+import numpy as np
+
+__all__ = [
+    "elu",
+    "elu_grad",
+    "leaky_relu",
+    "leaky_relu_grad",
+    "relu",
+    "relu_grad",
+    "sigmoid",
+    "sigmoid_grad",
+    "step",
+    "tanh",
+    "tanh_grad",
+]
+
+
+def _f64(x):
+    return np.asarray(x, dtype=np.float64)
+
+
+def _quiet():
+    return np.errstate(all="ignore")
+
+
+def step(x):
+    """Mistakes in ``step(x)`` (1 where x > 0, else 0)."""
+    x = _f64(x)
+    return {
+        "step(0) should be 0: use x > 0, not x >= 0": (x >= 0).astype(float),
+        "the output should be 0 or 1, not -1 or 1 (that is the sign function)": np.sign(x),
+        "the comparison is the wrong way round: x < 0 instead of x > 0": (x < 0).astype(float),
+    }
+
+
+def sigmoid(x):
+    """Mistakes in ``sigmoid(x) = 1 / (1 + exp(-x))``."""
+    x = _f64(x)
+    with _quiet():
+        return {
+            "a missing minus sign: 1 / (1 + exp(x)) instead of 1 / (1 + exp(-x))":
+                1.0 / (1.0 + np.exp(x)),
+            "exp(-x) / (1 + exp(x)) mixes the two forms of the sigmoid":
+                np.exp(-x) / (1.0 + np.exp(x)),
+            "1 - exp(-x) is not the sigmoid: divide, 1 / (1 + exp(-x))": 1.0 - np.exp(-x),
+            "exp(x) / (1 + exp(x)) overflows for large positive x (inf / inf = NaN); "
+            "use it only where x < 0 and 1 / (1 + exp(-x)) where x >= 0":
+                np.exp(x) / (1.0 + np.exp(x)),
+        }
+
+
+def sigmoid_grad(x):
+    """Mistakes in ``sigmoid_grad(x) = sigmoid(x) * (1 - sigmoid(x))``."""
+    x = _f64(x)
+    with _quiet():
+        s = 1.0 / (1.0 + np.exp(-x))
+        return {
+            "the derivative was computed from x instead of sigmoid(x): "
+            "use s * (1 - s) with s = sigmoid(x), not x * (1 - x)": x * (1.0 - x),
+            "the derivative is s * (1 - s), not s * (1 + s)": s * (1.0 + s),
+            "the derivative is s * (1 - s), not 1 - s": 1.0 - s,
+            "sigmoid_grad returned sigmoid(x) itself, not its derivative": s,
+            "the derivative is s * (1 - s), not 1 - s ** 2 (that is tanh's)": 1.0 - s * s,
+        }
+
+
+def tanh(x):
+    """Mistakes in ``tanh(x)``."""
+    x = _f64(x)
+    with _quiet():
+        return {
+            "tanh(x) = 2 * sigmoid(2x) - 1, not sigmoid(x)": 1.0 / (1.0 + np.exp(-x)),
+            "tanh(x) = 2 * sigmoid(2x) - 1, not 2 * sigmoid(x) - 1":
+                2.0 / (1.0 + np.exp(-x)) - 1.0,
+            "the sign is flipped: (exp(-x) - exp(x)) / (exp(x) + exp(-x)) is -tanh(x)": -np.tanh(x),
+        }
+
+
+def tanh_grad(x):
+    """Mistakes in ``tanh_grad(x) = 1 - tanh(x) ** 2``."""
+    x = _f64(x)
+    t = np.tanh(x)
+    return {
+        "the derivative was computed from x instead of tanh(x): "
+        "use 1 - t ** 2 with t = tanh(x), not 1 - x ** 2": 1.0 - x * x,
+        "the derivative is 1 - tanh(x) ** 2, not 1 - tanh(x)": 1.0 - t,
+        "the derivative is 1 - tanh(x) ** 2, not 1 + tanh(x) ** 2": 1.0 + t * t,
+    }
+
+
+def relu(x):
+    """Mistakes in ``relu(x) = max(0, x)``."""
+    x = _f64(x)
+    return {
+        "relu(x) = max(0, x) element by element: np.max(x, 0) reduces the array along "
+        "axis 0, np.maximum(x, 0) compares each element with 0":
+            np.max(x, axis=0) if x.ndim else x,
+        "relu keeps the positive part: max(0, x), not min(0, x)": np.minimum(0.0, x),
+        "relu(x) = max(0, x), not |x|": np.abs(x),
+    }
+
+
+def relu_grad(x):
+    """Mistakes in ``relu_grad(x)``."""
+    x = _f64(x)
+    return {
+        "relu_grad(0) should be 0 (as in TensorFlow): use x > 0, not x >= 0":
+            (x >= 0).astype(float),
+        "relu_grad returned relu(x) itself, not its derivative (0 or 1)": np.maximum(0.0, x),
+    }
+
+
+def leaky_relu(x, negative_slope=0.01):
+    """Mistakes in ``leaky_relu(x, negative_slope)``."""
+    x = _f64(x)
+    return {
+        "the slope applies to negative inputs: x if x > 0 else negative_slope * x, "
+        "not the other way round": np.where(x > 0, negative_slope * x, x),
+        "negative_slope was ignored (a fixed slope of 0.01 was used)": np.where(x > 0, x, 0.01 * x),
+        "negative_slope was ignored (a fixed slope of 0.2 was used)": np.where(x > 0, x, 0.2 * x),
+        "negative inputs give 0: that is relu, not leaky_relu": np.maximum(0.0, x),
+        "negative_slope multiplies x: x * negative_slope, not negative_slope alone":
+            np.where(x > 0, x, negative_slope),
+    }
+
+
+def leaky_relu_grad(x, negative_slope=0.01):
+    """Mistakes in ``leaky_relu_grad(x, negative_slope)``."""
+    x = _f64(x)
+    return {
+        "the derivative for x <= 0 is negative_slope, not 0 (that is relu's)":
+            (x > 0).astype(float),
+        "the derivative for x <= 0 is negative_slope, not negative_slope * x":
+            np.where(x > 0, 1.0, negative_slope * x),
+        "negative_slope was ignored (a fixed slope of 0.01 was used)": np.where(x > 0, 1.0, 0.01),
+    }
+
+
+def elu(x, alpha=1.0):
+    """Mistakes in ``elu(x, alpha)``."""
+    x = _f64(x)
+    with _quiet():
+        return {
+            "elu(x) = alpha * (exp(x) - 1) for x <= 0: the '- 1' is missing":
+                np.where(x > 0, x, alpha * np.exp(x)),
+            "alpha was ignored": np.where(x > 0, x, np.expm1(x)),
+            "elu(x) = alpha * (exp(x) - 1) for x <= 0, not alpha * x":
+                np.where(x > 0, x, alpha * x),
+        }
+
+
+def elu_grad(x, alpha=1.0):
+    """Mistakes in ``elu_grad(x, alpha)``."""
+    x = _f64(x)
+    with _quiet():
+        return {
+            "the derivative of alpha * (exp(x) - 1) is alpha * exp(x), "
+            "not alpha * (exp(x) - 1)": np.where(x > 0, 1.0, alpha * np.expm1(x)),
+            "alpha was ignored in the derivative": np.where(x > 0, 1.0, np.exp(x)),
+            "the derivative for x > 0 is 1, not x": np.where(x > 0, x, alpha * np.exp(x)),
+        }

@@ -1,0 +1,17 @@
+"""nbgrader configuration of the course (the course directory is the repository root).
+
+- ``solutions/<assignment>/``: the source notebooks, with solutions and hidden tests;
+- ``exercises/<assignment>/``: what ``nbgrader generate_assignment`` releases to students;
+- ``submitted/``, ``autograded/``, ``feedback/`` and ``gradebook.db``: nbgrader's
+  working folders, never committed.
+"""
+
+c = get_config()  # noqa: F821  (provided by nbgrader when it reads this file)
+
+c.CourseDirectory.course_id = "foundations-of-deep-learning"
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "exercises"
+
+# Every assignment runs top to bottom in a fresh kernel; no cell may take longer.
+c.Execute.timeout = 120
+c.Execute.interrupt_on_timeout = True

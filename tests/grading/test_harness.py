@@ -1,0 +1,92 @@
+"""Every assignment graded for real: reference full, blank zero, alternatives full, mistakes caught.
+
+See ``harness.py`` in this folder for how the class of synthetic students is
+built and graded.
+"""
+
+import json
+
+import pytest
+from mlkit.grading import notebooks
+from tests.grading.harness import ASSIGNMENTS, ROOT, load_variants
+
+pytestmark = pytest.mark.slow
+
+ALTERNATIVE_CASES = [(a, name) for a in ASSIGNMENTS for name in load_variants(a)[0]]
+MISTAKE_CASES = [(a, name) for a in ASSIGNMENTS for name in load_variants(a)[1]]
+
+
+def _grouped(cases):
+    """One xdist group per assignment, so that each assignment is graded by one worker only."""
+    return [pytest.param(*case, marks=pytest.mark.xdist_group(case[0])) for case in cases]
+
+
+def _record(request, assignment, kind, ok):
+    request.node.user_properties.append(
+        ("harness", json.dumps({"assignment": assignment, "kind": kind, "ok": ok})))
+
+
+@pytest.mark.parametrize("assignment", _grouped([(a,) for a in ASSIGNMENTS]))
+class TestRelease:
+    def test_release_is_up_to_date(self, assignment, graded_class):
+        """The committed exercises/ notebook is what nbgrader generates from solutions/ today."""
+        graded = graded_class(assignment)
+        generated = graded.course / "exercises" / assignment
+        committed = ROOT / "exercises" / assignment
+        names = sorted(p.name for p in generated.iterdir())
+        assert sorted(p.name for p in committed.iterdir()) == names, (
+            f"exercises/{assignment} holds other files than the release would; "
+            "regenerate it with `./dev.sh release`")
+        for name in names:
+            assert (committed / name).read_bytes() == (generated / name).read_bytes(), (
+                f"exercises/{assignment}/{name} is out of date with solutions/{assignment}; "
+                "regenerate it with `./dev.sh release`")
+
+    def test_variants_catch_every_graded_cell(self, assignment):
+        """Each graded cell is broken by at least one listed mistake, and no mistake is vacuous."""
+        alternatives, mistakes = load_variants(assignment)
+        graded_ids = set()
+        for path in notebooks.assignment_notebooks(ROOT / "solutions" / assignment):
+            graded_ids.update(notebooks.grade_ids(notebooks.read(path)))
+        assert len(alternatives) >= 3, "list at least three alternative correct answers"
+        for name, spec in mistakes.items():
+            assert spec["fails"], f"mistake {name!r} lists no failing cell"
+            assert set(spec["fails"]) <= graded_ids, f"mistake {name!r} names unknown cells"
+        caught = set().union(*(spec["fails"] for spec in mistakes.values()))
+        assert caught == graded_ids, f"no listed mistake breaks {sorted(graded_ids - caught)}"
+
+    def test_reference_gets_full_marks(self, assignment, graded_class, request):
+        """The reference solution of the source notebook gets every point."""
+        graded = graded_class(assignment)
+        failing = graded.failing("reference")
+        _record(request, assignment, "reference", not failing)
+        assert not failing, graded.explain("reference", failing)
+
+    def test_blank_release_gets_zero(self, assignment, graded_class, request):
+        """The untouched release is graded without crashing and gets no point."""
+        graded = graded_class(assignment)
+        scores = graded.scores["blank"]
+        _record(request, assignment, "blank", sum(scores.values()) == 0)
+        assert scores and set(scores) == set(graded.max_scores), "the blank release was not graded"
+        assert sum(scores.values()) == 0, f"the blank release scored: {scores}"
+
+
+@pytest.mark.parametrize(("assignment", "variant"), _grouped(ALTERNATIVE_CASES))
+def test_alternative_gets_full_marks(assignment, variant, graded_class, request):
+    """A correct answer written another way gets every point."""
+    graded = graded_class(assignment)
+    failing = graded.failing(f"alt_{variant}")
+    _record(request, assignment, "alternative", not failing)
+    assert not failing, graded.explain(f"alt_{variant}", failing)
+
+
+@pytest.mark.parametrize(("assignment", "variant"), _grouped(MISTAKE_CASES))
+def test_mistake_loses_exactly_its_parts(assignment, variant, graded_class, request):
+    """A typical mistake loses the points of the cells it breaks, and no others."""
+    graded = graded_class(assignment)
+    expected = set(load_variants(assignment)[1][variant]["fails"])
+    failing = graded.failing(f"mistake_{variant}")
+    _record(request, assignment, "mistake", failing == expected)
+    assert failing == expected, (
+        f"expected to lose {sorted(expected)}, lost {sorted(failing)}\n"
+        + graded.explain(f"mistake_{variant}", failing ^ expected))
