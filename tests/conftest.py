@@ -6,7 +6,8 @@ import json
 def pytest_terminal_summary(terminalreporter):
     """Print the harness figures of each assignment (full / zero / alternatives / mistakes)."""
     rows = {}
-    for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", []):
+    stats = terminalreporter.stats
+    for report in stats.get("passed", []) + stats.get("failed", []):
         for key, value in report.user_properties:
             if key == "harness":
                 record = json.loads(value)

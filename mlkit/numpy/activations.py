@@ -318,5 +318,5 @@ def maxout(x, num_units, axis=-1):
             f"Received: num_units={num_units}, x.shape={x.shape}"
         )
     moved = np.moveaxis(x, axis, -1)
-    pieces = moved.reshape(moved.shape[:-1] + (num_units, size // num_units))
+    pieces = moved.reshape((*moved.shape[:-1], num_units, size // num_units))
     return np.moveaxis(pieces.max(axis=-1), -1, axis)

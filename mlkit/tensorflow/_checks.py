@@ -23,7 +23,8 @@ def as_float_tensor(x, name="x"):
     """
     if x is None:
         raise TypeError(
-            f"`{name}` must be a number, an array or a tensor of real numbers. Received: {name}=None"
+            f"`{name}` must be a number, an array or a tensor of real numbers. "
+            f"Received: {name}=None"
         )
     try:
         tensor = tf.convert_to_tensor(x)

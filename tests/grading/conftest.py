@@ -7,7 +7,7 @@ from tests.grading.harness import grade_class
 
 @pytest.fixture(scope="session")
 def graded_class(tmp_path_factory):
-    """``graded_class(assignment)``: the assignment's :class:`GradedClass`, graded once a session."""
+    """``graded_class(assignment)``: the :class:`GradedClass` of an assignment, graded once."""
     cache = {}
 
     def get(assignment):

@@ -18,7 +18,6 @@ Solution cells a variant does not name keep the reference answer.
 """
 
 import importlib.util
-import os
 import shutil
 import subprocess
 import sys
@@ -29,8 +28,8 @@ import pytest
 from nbgrader.api import Gradebook
 
 from mlkit.grading import notebooks
+from tests.helpers import ROOT, tool_env
 
-ROOT = Path(__file__).resolve().parents[2]
 VARIANTS_DIR = Path(__file__).resolve().parent / "variants"
 ASSIGNMENTS = sorted(p.name for p in (ROOT / "solutions").iterdir() if p.is_dir())
 
@@ -39,7 +38,8 @@ def load_variants(assignment):
     """The ``ALTERNATIVES`` and ``MISTAKES`` of an assignment's variants module."""
     path = VARIANTS_DIR / f"{assignment}.py"
     if not path.exists():
-        pytest.fail(f"Assignment {assignment!r} has no variants module: add {path.relative_to(ROOT)}")
+        pytest.fail(f"Assignment {assignment!r} has no variants module: "
+                    f"add {path.relative_to(ROOT)}")
     spec = importlib.util.spec_from_file_location(f"variants_{assignment}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -57,10 +57,7 @@ def students(assignment):
 
 def run_nbgrader(course, *args):
     """Run the nbgrader command line in ``course``; fail the test with its output if it fails."""
-    env = dict(os.environ)
-    # nbgrader runs `alembic` as a subprocess: the interpreter's bin/ must be on PATH.
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    result = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
+    result = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=tool_env(),
                             capture_output=True, text=True, timeout=1800)
     if result.returncode != 0:
         pytest.fail(f"nbgrader {' '.join(args)} failed ({result.returncode}):\n"
@@ -124,7 +121,8 @@ def grade_class(assignment, course):
         for student in students(assignment):
             graded.scores[student], graded.errors[student] = {}, {}
             for name in release:
-                submission = gradebook.find_submission_notebook(Path(name).stem, assignment, student)
+                submission = gradebook.find_submission_notebook(
+                    Path(name).stem, assignment, student)
                 for grade in submission.grades:
                     graded.scores[student][grade.name] = grade.score
                     graded.max_scores[grade.name] = grade.max_score

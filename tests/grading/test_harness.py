@@ -7,6 +7,7 @@ built and graded.
 import json
 
 import pytest
+
 from mlkit.grading import notebooks
 from tests.grading.harness import ASSIGNMENTS, ROOT, load_variants
 

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# The course's commands. Each one first sets up .venv/ at the repository root
+# (created on first use; requirements.txt and mlkit, editable, installed
+# again whenever requirements.txt or pyproject.toml change).
+#
+#   ./dev.sh book       build the HTML book into _build/html (the main job)
+#   ./dev.sh test       run the whole test suite, book build included
+#                       (extra arguments go to pytest, e.g. ./dev.sh test -m "not slow")
+#   ./dev.sh release    regenerate exercises/ from solutions/ with nbgrader
+#   ./dev.sh setup      only set up .venv/
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+PYTHON="${PYTHON:-python3}"
+VENV=.venv
+STAMP="$VENV/.installed"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+create_venv() {
+    command -v "$PYTHON" >/dev/null || die "$PYTHON not found: install Python 3.11 or newer (e.g. apt-get install python3)."
+    "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+        || die "Python 3.11 or newer is needed; $PYTHON is $("$PYTHON" --version 2>&1)."
+    if ! "$PYTHON" -m venv "$VENV" 2>/dev/null; then
+        rm -rf "$VENV"
+        # Debian and Ubuntu ship venv's pip bootstrap in a separate package.
+        local pkg
+        pkg="python$("$PYTHON" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')-venv"
+        if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+            say "Installing $pkg (needed to create a virtual environment)"
+            apt-get update -qq && apt-get install -y -qq "$pkg" >/dev/null
+            "$PYTHON" -m venv "$VENV"
+        else
+            die "could not create $VENV: install the venv module first (sudo apt-get install $pkg)."
+        fi
+    fi
+}
+
+setup() {
+    [ -x "$VENV/bin/python" ] || { say "Creating $VENV"; create_venv; }
+    local wanted
+    wanted=$(cat requirements.txt pyproject.toml | sha256sum | cut -d' ' -f1)
+    if [ "$(cat "$STAMP" 2>/dev/null)" != "$wanted" ]; then
+        say "Installing requirements.txt and mlkit into $VENV (first time: several minutes)"
+        "$VENV/bin/python" -m pip install --quiet --upgrade pip
+        "$VENV/bin/python" -m pip install --quiet -r requirements.txt
+        "$VENV/bin/python" -m pip install --quiet --no-deps -e .
+        echo "$wanted" > "$STAMP"
+    fi
+    # nbgrader runs `alembic` and the book runs `jupyter`: the venv's bin/ must come first.
+    export PATH="$PWD/$VENV/bin:$PATH"
+}
+
+build_book() {
+    say "Building the book"
+    jupyter-book build . "$@"
+    say "The book is ready: open file://$PWD/_build/html/index.html"
+}
+
+release() {
+    local assignment
+    for assignment in solutions/*/; do
+        assignment=$(basename "$assignment")
+        say "Releasing $assignment"
+        nbgrader generate_assignment "$assignment" --force
+    done
+}
+
+command="${1:-}"
+[ $# -gt 0 ] && shift
+case "$command" in
+    book)    setup; build_book "$@" ;;
+    test)    setup; exec python -m pytest -n 2 "$@" ;;
+    release) setup; release ;;
+    setup)   setup ;;
+    *)       sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac
