@@ -1,13 +1,6 @@
-"""What typical mistakes produce, so that a failed check can name the mistake.
+"""Typical mistakes in activation functions and their derivatives.
 
-Each function here is named after the function a student writes, takes the
-same inputs, and returns a mapping from the description of a typical mistake to
-the value that mistake would return. Test cells pass it to
-:func:`~mlkit.testing.assert_close` as ``mistakes=``; when a student's answer
-equals one of the values, the failure message names the mistake.
-
-All values are computed in float64 with NumPy, warnings silenced: several
-mistakes are precisely the ones that overflow.
+See :mod:`mlkit.testing.mistakes` for how test cells use them.
 
 Example:
     >>> wrong = sigmoid(np.array([0.0, 2.0]))
