@@ -195,7 +195,7 @@ def leaky_relu(x, negative_slope=0.01):
         array([-0.2,  0. ,  3. ], dtype=float32)
     """
     x = as_float_tensor(x)
-    slope = tf.cast(check_real(negative_slope, "negative_slope"), x.dtype)
+    slope = tf.constant(check_real(negative_slope, "negative_slope"), dtype=x.dtype)
     return tf.where(x > 0, x, slope * x)
 
 
@@ -215,7 +215,7 @@ def leaky_relu_grad(x, negative_slope=0.01):
     """
     x = as_float_tensor(x)
     slope = check_real(negative_slope, "negative_slope")
-    return tf.where(x > 0, tf.ones_like(x), tf.fill(tf.shape(x), tf.cast(slope, x.dtype)))
+    return tf.where(x > 0, tf.ones_like(x), tf.fill(tf.shape(x), tf.constant(slope, dtype=x.dtype)))
 
 
 def elu(x, alpha=1.0):
@@ -235,7 +235,7 @@ def elu(x, alpha=1.0):
         array([-0.86466473,  0.        ,  3.        ], dtype=float32)
     """
     x = as_float_tensor(x)
-    alpha = tf.cast(check_real(alpha, "alpha"), x.dtype)
+    alpha = tf.constant(check_real(alpha, "alpha"), dtype=x.dtype)
     # expm1 of min(x, 0): accurate near 0, and no inf (nor a NaN gradient) for large x.
     return tf.where(x > 0, x, alpha * tf.math.expm1(tf.minimum(x, 0.0)))
 
@@ -255,7 +255,7 @@ def elu_grad(x, alpha=1.0):
         array([0.13533528, 1.        , 1.        ], dtype=float32)
     """
     x = as_float_tensor(x)
-    alpha = tf.cast(check_real(alpha, "alpha"), x.dtype)
+    alpha = tf.constant(check_real(alpha, "alpha"), dtype=x.dtype)
     return tf.where(x > 0, tf.ones_like(x), alpha * tf.math.exp(tf.minimum(x, 0.0)))
 
 
