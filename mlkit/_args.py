@@ -5,14 +5,21 @@ import numbers
 
 
 def check_real(value, name):
-    """Return ``value`` as a float, or raise if it is not a finite real number."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-        raise TypeError(f"`{name}` must be a finite real number. Received: {name}={value!r}")
-    return float(value)
+    """Return ``value`` as a float, or raise TypeError if it is not a finite real number."""
+    message = f"`{name}` must be a finite real number. Received: {name}={value!r}"
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(message)
+    try:
+        result = float(value)
+    except OverflowError:  # an int beyond the float range
+        raise TypeError(message) from None
+    if not math.isfinite(result):
+        raise TypeError(message)
+    return result
 
 
 def check_positive_int(value, name):
-    """Return ``value`` as an int, or raise if it is not a positive integer."""
+    """Return ``value`` as an int, or raise ValueError if it is not a positive integer."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
         raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
     return int(value)

@@ -40,3 +40,33 @@ def as_float_array(x, name="x"):
         f"Received: {name}.dtype={arr.dtype}"
     )
 
+
+def check_shape(x, name, expected, *, ndim, sizes=None, origin=None):
+    """Return ``x`` if it has an allowed number of dimensions and the given sizes, else raise.
+
+    The message names the argument, the shape it should have and the shape it
+    has, e.g. ``"`W` must have shape (n_inputs, n_units) with n_inputs = 3 from
+    `X`. Received: W.shape=(2, 4)"``.
+
+    Args:
+        x: an array.
+        name: the argument's name, used in the message.
+        expected: the shape it should have, in words, e.g. ``"(n_inputs, n_units)"``.
+        ndim: the allowed number of dimensions, an int or a tuple of ints.
+        sizes: optional mapping ``axis -> size`` that ``x`` must match
+            (negative axes count from the end).
+        origin: optional text saying where those sizes come from, e.g.
+            ``"n_inputs = 3 from `X`"``.
+
+    Returns:
+        ``x`` itself.
+
+    Raises:
+        ValueError: if the number of dimensions or a size is not the expected one.
+    """
+    allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+    if x.ndim in allowed and all(x.shape[axis] == size for axis, size in (sizes or {}).items()):
+        return x
+    where = f" with {origin}" if origin else ""
+    raise ValueError(
+        f"`{name}` must have shape {expected}{where}. Received: {name}.shape={x.shape}")

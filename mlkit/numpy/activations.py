@@ -312,6 +312,9 @@ def maxout(x, num_units, axis=-1):
         raise ValueError("`x` must have at least one dimension for maxout. Received: x.shape=()")
     axis = check_axis(axis, x.ndim)
     size = x.shape[axis]
+    if size == 0:
+        raise ValueError(
+            f"`x` must not be empty along axis {axis} for maxout. Received: x.shape={x.shape}")
     if size % num_units:
         raise ValueError(
             f"`num_units` must divide the size of axis {axis} of `x`. "

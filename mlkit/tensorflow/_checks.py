@@ -20,6 +20,7 @@ def as_float_tensor(x, name="x"):
 
     Raises:
         TypeError: if ``x`` is None or does not hold real numbers.
+        ValueError: if TensorFlow cannot convert ``x`` (e.g. a ragged nested list).
     """
     if x is None:
         raise TypeError(
@@ -29,7 +30,7 @@ def as_float_tensor(x, name="x"):
     try:
         tensor = tf.convert_to_tensor(x)
     except (TypeError, ValueError) as err:
-        raise TypeError(
+        raise type(err)(
             f"`{name}` must be a rectangular array or tensor of real numbers. "
             f"Received a {type(x).__name__} that TensorFlow cannot convert: {err}"
         ) from None
@@ -41,3 +42,38 @@ def as_float_tensor(x, name="x"):
         f"`{name}` must hold real numbers (a float, integer or bool dtype). "
         f"Received: {name}.dtype={tensor.dtype.name}"
     )
+
+
+def check_shape(x, name, expected, *, ndim, sizes=None, origin=None):
+    """Return ``x`` if it has an allowed rank and the given sizes, else raise (as in NumPy).
+
+    Works on the static shape, so inside ``tf.function`` too: a size that is
+    not known when the function is traced (``None``) is not checked; an unknown
+    rank is an error, since the caller needs to know it.
+
+    Args:
+        x: a tensor.
+        name: the argument's name, used in the message.
+        expected: the shape it should have, in words, e.g. ``"(n_inputs, n_units)"``.
+        ndim: the allowed rank, an int or a tuple of ints.
+        sizes: optional mapping ``axis -> size`` that ``x`` must match where
+            both are known (negative axes count from the end).
+        origin: optional text saying where those sizes come from, e.g.
+            ``"n_inputs = 3 from `X`"``.
+
+    Returns:
+        ``x`` itself.
+
+    Raises:
+        ValueError: if the rank or a known size is not the expected one.
+    """
+    allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+    shape = x.shape
+    if shape.rank in allowed and all(
+            shape[axis] is None or size is None or shape[axis] == size
+            for axis, size in (sizes or {}).items()):
+        return x
+    where = f" with {origin}" if origin else ""
+    received = "<unknown>" if shape.rank is None else str(tuple(shape))
+    raise ValueError(
+        f"`{name}` must have shape {expected}{where}. Received: {name}.shape={received}")

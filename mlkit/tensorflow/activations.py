@@ -290,6 +290,10 @@ def maxout(x, num_units, axis=-1):
         )
     axis = check_axis(axis, ndim)
     size = x.shape[axis]
+    if size == 0:
+        raise ValueError(
+            f"`x` must not be empty along axis {axis} for maxout. "
+            f"Received: x.shape={tuple(x.shape)}")
     if size is not None and size % num_units:
         raise ValueError(
             f"`num_units` must divide the size of axis {axis} of `x`. "

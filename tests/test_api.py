@@ -1,0 +1,96 @@
+"""Tests of mlkit's public API: the two backends match, and every function is documented."""
+
+import inspect
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import mlkit.numpy
+import mlkit.tensorflow
+import mlkit.testing
+
+ROOT = Path(__file__).resolve().parent.parent
+BACKENDS = [mlkit.numpy, mlkit.tensorflow]
+PUBLIC = [(backend, name) for backend in BACKENDS for name in backend.__all__]
+PUBLIC_IDS = [f"{backend.__name__}.{name}" for backend, name in PUBLIC]
+TESTING = [name for name in mlkit.testing.__all__ if name != "mistakes"]
+
+
+class TestBackendsMatch:
+    def test_same_all(self):
+        """mlkit.numpy and mlkit.tensorflow export the same names, in the same order."""
+        assert mlkit.numpy.__all__ == mlkit.tensorflow.__all__
+
+    def test_all_is_not_empty_and_has_no_duplicates(self):
+        """__all__ lists each name once."""
+        assert mlkit.numpy.__all__
+        assert len(set(mlkit.numpy.__all__)) == len(mlkit.numpy.__all__)
+
+    @pytest.mark.parametrize("name", mlkit.numpy.__all__)
+    def test_name_exists_in_both(self, name):
+        """Every exported name is a function (or class) of both backends."""
+        assert callable(getattr(mlkit.numpy, name))
+        assert callable(getattr(mlkit.tensorflow, name))
+
+    @pytest.mark.parametrize("name", mlkit.numpy.__all__)
+    def test_same_signature(self, name):
+        """Each pair of functions has the same signature: names, kinds and defaults."""
+        assert (inspect.signature(getattr(mlkit.numpy, name))
+                == inspect.signature(getattr(mlkit.tensorflow, name)))
+
+    @pytest.mark.parametrize("backend", BACKENDS, ids=lambda b: b.__name__)
+    def test_no_other_public_functions(self, backend):
+        """Every public function or class of a backend package is listed in __all__."""
+        public = {name for name, value in vars(backend).items()
+                  if (inspect.isfunction(value) or inspect.isclass(value))
+                  and not name.startswith("_")}
+        assert public <= set(backend.__all__)
+
+
+class TestDocstrings:
+    @pytest.mark.parametrize(("backend", "name"), PUBLIC, ids=PUBLIC_IDS)
+    def test_backend_function_documented(self, backend, name):
+        """Each backend function has Args, Returns and a doctest Example (a class: no Returns)."""
+        value = getattr(backend, name)
+        doc = inspect.getdoc(value)
+        assert doc, f"{backend.__name__}.{name} has no docstring"
+        assert "Example:" in doc
+        assert ">>> " in doc.split("Example:", 1)[1]
+        assert "Args:" in doc
+        if not inspect.isclass(value):
+            assert "Returns:" in doc
+
+    @pytest.mark.parametrize("name", TESTING)
+    def test_testing_function_documented(self, name):
+        """Each function of mlkit.testing has a docstring with a doctest Example."""
+        doc = inspect.getdoc(getattr(mlkit.testing, name))
+        assert doc, f"mlkit.testing.{name} has no docstring"
+        assert "Example:" in doc
+        assert ">>> " in doc.split("Example:", 1)[1]
+
+    @pytest.mark.parametrize("name", ["numerical_gradient", "rel_error"])
+    def test_testing_functions_that_return_say_what(self, name):
+        """The functions of mlkit.testing that return a value document it under Returns."""
+        assert "Returns:" in inspect.getdoc(getattr(mlkit.testing, name))
+
+    @pytest.mark.parametrize("name", mlkit.testing.mistakes.__all__)
+    def test_mistakes_functions_documented(self, name):
+        """Each mistakes function has a docstring."""
+        assert inspect.getdoc(getattr(mlkit.testing.mistakes, name))
+
+
+class TestImports:
+    def test_numpy_side_never_imports_tensorflow(self):
+        """Importing mlkit, mlkit.numpy and mlkit.testing does not import TensorFlow."""
+        code = ("import mlkit, mlkit.numpy, mlkit.testing; import sys; "
+                "assert 'tensorflow' not in sys.modules, 'tensorflow was imported'")
+        result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                                text=True, timeout=60, check=False)
+        assert result.returncode == 0, result.stderr
+
+    def test_version(self):
+        """mlkit has a version string."""
+        assert isinstance(mlkit.__version__, str)
+        assert mlkit.__version__.count(".") == 2
