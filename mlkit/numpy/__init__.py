@@ -5,5 +5,11 @@ Use it as ``from mlkit import numpy as mk``. This module never imports TensorFlo
 
 from mlkit.numpy.activations import *  # noqa: F403
 from mlkit.numpy.activations import __all__ as _activations
+from mlkit.numpy.layers import *  # noqa: F403
+from mlkit.numpy.layers import __all__ as _layers
+from mlkit.numpy.neurons import *  # noqa: F403
+from mlkit.numpy.neurons import __all__ as _neurons
+from mlkit.numpy.perceptron import *  # noqa: F403
+from mlkit.numpy.perceptron import __all__ as _perceptron
 
-__all__ = [*_activations]
+__all__ = [*_activations, *_layers, *_neurons, *_perceptron]

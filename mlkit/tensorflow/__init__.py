@@ -7,5 +7,11 @@ eagerly and inside ``tf.function`` and keeps TensorFlow's dtypes.
 
 from mlkit.tensorflow.activations import *  # noqa: F403
 from mlkit.tensorflow.activations import __all__ as _activations
+from mlkit.tensorflow.layers import *  # noqa: F403
+from mlkit.tensorflow.layers import __all__ as _layers
+from mlkit.tensorflow.neurons import *  # noqa: F403
+from mlkit.tensorflow.neurons import __all__ as _neurons
+from mlkit.tensorflow.perceptron import *  # noqa: F403
+from mlkit.tensorflow.perceptron import __all__ as _perceptron
 
-__all__ = [*_activations]
+__all__ = [*_activations, *_layers, *_neurons, *_perceptron]

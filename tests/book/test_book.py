@@ -88,3 +88,154 @@ class TestActivationsChapter:
         link = re.search(r'href="([^"]*activations\.ipynb)"', page)
         assert link, "no link to the assignment"
         assert (built_book.html / "book" / link.group(1)).resolve().is_file()
+
+
+class TestNeuronsChapter:
+    def test_figures_are_drawn_with_alt_text(self, built_book):
+        """The neuron diagram and the gates' boundaries are drawn at build time and described."""
+        page = built_book.page("neurons")
+        images = re.findall(r'<img[^>]*src="([^"]+\.png)"[^>]*>', page)
+        assert len(images) >= 2
+        for tag in re.findall(r"<img[^>]*>", page):
+            alt = re.search(r'alt="([^"]*)"', tag)
+            assert alt and len(alt.group(1)) > 40, f"figure without a real description: {tag}"
+        for src in images:
+            png = (built_book.html / "book" / src).resolve()
+            assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
+
+    def test_names_the_parts_of_the_neuron_in_english_and_korean(self, built_book):
+        """The biology section gives the course's Korean terms next to the English ones."""
+        text = _text(built_book.page("neurons"))
+        for english, korean in [("Dendrites", "수상돌기"), ("Axon", "축삭돌기"),
+                                ("Synapses", "시냅스"), ("Cell body", "세포체")]:
+            assert f"{english} ({korean})" in text
+        assert "McCulloch" in text and "1943" in text and "Hodgkin" in text
+
+    def test_truth_tables_are_printed(self, built_book):
+        """The printed AND/OR/NAND, NOT and XOR tables are the ones logic gives."""
+        text = _text(built_book.page("neurons"))
+        for x1 in (0, 1):
+            for x2 in (0, 1):
+                gates = (x1 & x2, x1 | x2, 1 - (x1 & x2))
+                assert f" {x1}  {x2} |  {gates[0]}    {gates[1]}    {gates[2]}" in text
+                assert f" {x1}  {x2} |  {x1 | x2}   {1 - (x1 & x2)}  |  {x1 ^ x2}" in text
+        for x in (0, 1):
+            assert f"{x} |  {1 - x}" in text
+
+    def test_layer_outputs_are_in_the_page(self, built_book):
+        """The layer agrees with the loop over units and with TensorFlow, and the error is shown."""
+        text = _text(built_book.page("neurons"))
+        assert "same as a loop over the units: True" in text
+        assert "same as NumPy: True" in text
+        assert ("wrong shape : `w` must have shape (n_inputs,) with n_inputs = 2 from `x`. "
+                "Received: w.shape=(3,)") in text
+        # One example: 2*1 - 1*1 - 0.5 = 0.5 fires; the batch's last row sums to exactly 0.
+        assert "one example : 1.0" in text
+        assert "a batch     : [1. 0. 0.]" in text
+
+    @pytest.mark.parametrize(("module", "function"), [("numpy", "tlu"), ("numpy", "tlu_layer"),
+                                                      ("tensorflow", "tlu_layer")])
+    def test_code_is_shown_from_the_package(self, built_book, module, function):
+        """The code listings are mlkit's source itself, not a pasted copy."""
+        source = (ROOT / "mlkit" / module / "neurons.py").read_text()
+        node = next(n for n in ast.parse(source).body
+                    if isinstance(n, ast.FunctionDef) and n.name == function)
+        text = _text(built_book.page("neurons"))
+        for line in ast.get_source_segment(source, node).splitlines():
+            assert line.strip() in text, f"line of {module}.{function} missing: {line!r}"
+
+    def test_links_to_its_assignment(self, built_book):
+        """The check-yourself section offers the assignment notebook for download."""
+        page = built_book.page("neurons")
+        link = re.search(r'href="([^"]*neurons\.ipynb)"', page)
+        assert link, "no link to the assignment"
+        assert (built_book.html / "book" / link.group(1)).resolve().is_file()
+
+
+def _perceptron_errors(X, y, num_epochs):
+    """Mistakes per epoch of Rosenblatt's rule from zero weights, written independently of mlkit."""
+    w1, w2, b, errors = 0.0, 0.0, 0.0, []
+    for _ in range(num_epochs):
+        count = 0
+        for (x1, x2), label in zip(X, y, strict=True):
+            error = label - (1 if w1 * x1 + w2 * x2 + b > 0 else 0)
+            if error:
+                w1, w2, b, count = w1 + error * x1, w2 + error * x2, b + error, count + 1
+        errors.append(count)
+        if count == 0:
+            break
+    return errors
+
+
+def _source_of(module, qualname):
+    """The source text of a function or method (``Class.method``) of an mlkit module."""
+    source = (ROOT / "mlkit" / module).read_text()
+    body = ast.parse(source).body
+    node = None
+    for name in qualname.split("."):
+        node = next(n for n in body if isinstance(n, ast.FunctionDef | ast.ClassDef)
+                    and n.name == name)
+        body = node.body
+    return ast.get_source_segment(source, node)
+
+
+class TestPerceptronChapter:
+    GATES = ((0, 0), (0, 1), (1, 0), (1, 1))
+
+    def test_figures_are_drawn_with_alt_text(self, built_book):
+        """The update, the learned AND/OR boundaries and the mistakes per epoch are described."""
+        page = built_book.page("perceptron")
+        images = re.findall(r'<img[^>]*src="([^"]+\.png)"[^>]*>', page)
+        assert len(images) >= 3
+        for tag in re.findall(r"<img[^>]*>", page):
+            alt = re.search(r'alt="([^"]*)"', tag)
+            assert alt and len(alt.group(1)) > 40, f"figure without a real description: {tag}"
+        for src in images:
+            png = (built_book.html / "book" / src).resolve()
+            assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
+
+    def test_training_runs_are_those_of_the_rule(self, built_book):
+        """The printed mistakes per epoch on AND, OR and XOR are those of the rule run here."""
+        text = _text(built_book.page("perceptron"))
+        and_errors = _perceptron_errors(self.GATES, [0, 0, 0, 1], 100)
+        or_errors = _perceptron_errors(self.GATES, [0, 1, 1, 1], 100)
+        xor_errors = _perceptron_errors(self.GATES, [0, 1, 1, 0], 50)
+        assert f"AND: errors per epoch {and_errors} | predictions [0 0 0 1]" in text
+        assert f"OR: errors per epoch {or_errors} |" in text
+        assert len(xor_errors) == 50 and min(xor_errors) > 0
+        assert f"XOR: 50 epochs, last errors {xor_errors[-5:]}" in text
+        assert "Perceptron(lr=1.0, num_epochs=100, seed=None)" in text
+
+    def test_novikoff_bound_holds_in_the_table(self, built_book):
+        """Each row of the convergence table has at most (R / gamma)^2 updates."""
+        text = _text(built_book.page("perceptron"))
+        rows = re.findall(r"^\s*(0\.\d\d)\s+([\d.]+)\s+([\d.]+)\s+(\d+)\s+(\d+)\s*$", text,
+                          flags=re.MULTILINE)
+        assert len(rows) == 4, rows
+        for _, gamma, radius, updates, _ in rows:
+            assert int(updates) <= (float(radius) / float(gamma)) ** 2
+
+    def test_backends_and_scikit_learn_agree(self, built_book):
+        """The NumPy and TensorFlow runs are identical, and scikit-learn separates the data too."""
+        text = _text(built_book.page("perceptron"))
+        assert "identical  : True" in text
+        assert "scikit-learn right on all: True" in text
+        assert "mlkit right on all       : True" in text
+
+    @pytest.mark.parametrize(("module", "qualname"), [
+        ("numpy/perceptron.py", "perceptron_update"), ("numpy/perceptron.py", "Perceptron.fit"),
+        ("tensorflow/perceptron.py", "perceptron_update"),
+        ("tensorflow/perceptron.py", "Perceptron.fit"),
+    ])
+    def test_code_is_shown_from_the_package(self, built_book, module, qualname):
+        """The code listings are mlkit's source itself, not a pasted copy."""
+        text = _text(built_book.page("perceptron"))
+        for line in _source_of(module, qualname).splitlines():
+            assert line.strip() in text, f"line of {module} {qualname} missing: {line!r}"
+
+    def test_links_to_its_assignment(self, built_book):
+        """The check-yourself section offers the assignment notebook for download."""
+        page = built_book.page("perceptron")
+        link = re.search(r'href="([^"]*perceptron\.ipynb)"', page)
+        assert link, "no link to the assignment"
+        assert (built_book.html / "book" / link.group(1)).resolve().is_file()

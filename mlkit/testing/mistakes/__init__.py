@@ -12,5 +12,9 @@ warnings silenced: several mistakes are precisely the ones that overflow.
 
 from mlkit.testing.mistakes.activations import *  # noqa: F403
 from mlkit.testing.mistakes.activations import __all__ as _activations
+from mlkit.testing.mistakes.neurons import *  # noqa: F403
+from mlkit.testing.mistakes.neurons import __all__ as _neurons
+from mlkit.testing.mistakes.perceptron import *  # noqa: F403
+from mlkit.testing.mistakes.perceptron import __all__ as _perceptron
 
-__all__ = [*_activations]
+__all__ = [*_activations, *_neurons, *_perceptron]

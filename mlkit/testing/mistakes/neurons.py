@@ -1,0 +1,189 @@
+"""Typical mistakes with threshold logic units and the logic gates built from them.
+
+See :mod:`mlkit.testing.mistakes` for how test cells use them. The functions
+named after a gate (``and_weights`` and so on) list what wrong choices of the
+student's weights compute: truth tables, one output per row of the inputs.
+
+Example:
+    >>> X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    >>> wrong = tlu(X, np.array([1.0, 1.0]), -1.0)
+    >>> wrong["the unit fires when w·x + b = 0: use z > 0, not z >= 0"]
+    array([0., 1., 1., 1.])
+"""
+
+import itertools
+
+import numpy as np
+
+__all__ = [
+    "tlu",
+    "tlu_layer",
+    "and_weights",
+    "or_weights",
+    "nand_weights",
+    "not_weights",
+    "gate_layer",
+]
+
+
+def _f64(x):
+    return np.asarray(x, dtype=np.float64)
+
+
+def _fires(z):
+    return (z > 0).astype(float)
+
+
+def _threshold_mistakes(z_right, z_no_bias, z_minus_bias):
+    """The mistakes shared by tlu and tlu_layer, from the right and two wrong pre-activations."""
+    return {
+        "the unit fires when w·x + b = 0: use z > 0, not z >= 0": (z_right >= 0).astype(float),
+        "the bias was left out: z = w·x + b, not w·x": _fires(z_no_bias),
+        "the bias is added, z = w·x + b; subtracting it (w·x - b) treats b as a threshold":
+            _fires(z_minus_bias),
+        "the output should be 0 or 1, not -1 or 1 (that is the sign function)": np.sign(z_right),
+        "the comparison is the wrong way round: z < 0 instead of z > 0":
+            (z_right < 0).astype(float),
+        "the unit should return 0 or 1 (step(z)), not the weighted sum z itself": z_right,
+    }
+
+
+def tlu(x, w, b):
+    """Mistakes in ``tlu(x, w, b) = step(w·x + b)``."""
+    x, w, b = _f64(x), _f64(w), _f64(b)
+    xw = x @ w
+    return _threshold_mistakes(xw + b, xw, xw - b)
+
+
+def tlu_layer(X, W, b):
+    """Mistakes in ``tlu_layer(X, W, b) = step(X W + b)``.
+
+    Mistakes that fail with the given shapes (``W @ X`` for most shapes, say)
+    are left out: they raise an error in the student's code instead.
+    """
+    X, W, b = _f64(X), _f64(W), _f64(b)
+    XW = X @ W
+    found = _threshold_mistakes(XW + b, XW, XW - b)
+    shape_dependent = {
+        "the weights are transposed: X @ W.T uses row j of W as the weights of unit j; "
+        "unit j's weights are column j, so compute X @ W": lambda: X @ W.T + b,
+        "the product is in the wrong order: W @ X is not X @ W (each row of X is one "
+        "example, each column of W one unit)": lambda: W @ X + b,
+        "the bias was added to the rows (one per example), not to the columns "
+        "(one per unit): use X @ W + b": lambda: XW + b[:, None],
+    }
+    for description, wrong_z in shape_dependent.items():
+        try:
+            z = wrong_z()
+        except ValueError:  # these shapes do not allow this mistake
+            continue
+        found[description] = _fires(z)
+    return found
+
+
+_GATES = {
+    "AND": lambda a, c: a * c,
+    "OR": lambda a, c: np.maximum(a, c),
+    "NAND": lambda a, c: 1.0 - a * c,
+    "NOR": lambda a, c: 1.0 - np.maximum(a, c),
+}
+
+
+def _gate_mistakes(X, hints):
+    """Truth tables of the wrong gates named in ``hints``, and of units that ignore an input."""
+    X = _f64(X)
+    a, c = X[:, 0], X[:, 1]
+    n = len(X)
+    found = {hints[name]: table(a, c) for name, table in _GATES.items() if name in hints}
+    found.update({
+        f"the unit never fires (all zeros): {hints['never']}": np.zeros(n),
+        f"the unit always fires (all ones): {hints['always']}": np.ones(n),
+        "the unit only looks at the first input: give both inputs a weight": a,
+        "the unit only looks at the second input: give both inputs a weight": c,
+    })
+    return found
+
+
+def and_weights(X):
+    """``and_weights(X)``: what wrong ``w_and, b_and`` compute on ``X`` of shape (n, 2)."""
+    return _gate_mistakes(X, {
+        "OR": "these weights compute OR (one input of 1 is enough to fire), not AND: make the "
+              "bias more negative, so that only both inputs together pass the threshold",
+        "NAND": "these weights compute NAND, the opposite of AND: change the sign of the "
+                "weights and of the bias",
+        "NOR": "these weights compute NOR (fires only for (0, 0)), not AND: the weights should "
+               "be positive and the bias negative",
+        "never": "the bias is so negative that even (1, 1) does not reach the threshold",
+        "always": "with (0, 0) the weighted sum is 0, so the bias alone must keep the unit "
+                  "silent: it must be 0 or negative",
+    })
+
+
+def or_weights(X):
+    """``or_weights(X)``: what wrong ``w_or, b_or`` compute on ``X`` of shape (n, 2)."""
+    return _gate_mistakes(X, {
+        "AND": "these weights compute AND (both inputs needed), not OR: make the bias less "
+               "negative, so that one input alone passes the threshold",
+        "NOR": "these weights compute NOR, the opposite of OR: change the sign of the weights "
+               "and of the bias",
+        "NAND": "these weights compute NAND, not OR: the weights should be positive and the "
+                "bias negative",
+        "never": "the bias is so negative that no input reaches the threshold",
+        "always": "with (0, 0) the weighted sum is 0, so the bias alone must keep the unit "
+                  "silent: it must be 0 or negative",
+    })
+
+
+def nand_weights(X):
+    """``nand_weights(X)``: what wrong ``w_nand, b_nand`` compute on ``X`` of shape (n, 2)."""
+    return _gate_mistakes(X, {
+        "AND": "these weights compute AND, the opposite of NAND: change the sign of the weights "
+               "and of the bias",
+        "NOR": "these weights compute NOR (silent as soon as one input is 1), not NAND: make "
+               "the bias larger, so that only both inputs together silence the unit",
+        "OR": "these weights compute OR, not NAND: the weights should be negative and the "
+              "bias positive",
+        "never": "with (0, 0) the weighted sum is 0, so the bias alone must make the unit "
+                 "fire: it must be positive",
+        "always": "the bias is so large that even (1, 1) cannot silence the unit",
+    })
+
+
+def not_weights(X):
+    """``not_weights(X)``: what wrong ``w_not, b_not`` compute on ``X`` of shape (n, 1)."""
+    x = _f64(X)[:, 0]
+    return {
+        "the unit returns its input (identity), not its negation: the weight should be "
+        "negative and the bias positive": x,
+        "the unit never fires: for the input 0 the weighted sum is 0, so the bias alone must "
+        "make the unit fire; it must be positive": np.zeros(len(x)),
+        "the unit always fires: the weight must be negative enough that the input 1 brings "
+        "w + b down to 0 or below": np.ones(len(x)),
+    }
+
+
+def gate_layer(X, weights, biases):
+    """``gate_layer(X, weights, biases)``: mistakes in stacking units into one layer.
+
+    Args:
+        X: inputs of shape (n, n_inputs).
+        weights: the units' weight vectors, each of shape (n_inputs,), in the order asked for.
+        biases: the units' biases, in the same order.
+
+    Returns:
+        A mapping from the description of a mistake to the (n, n_units) outputs it gives.
+    """
+    X = _f64(X)
+    W = np.column_stack([_f64(w) for w in weights])
+    b = _f64(biases)
+    units = range(len(biases))
+    found = {}
+    for order in itertools.permutations(units):
+        if list(order) == list(units):
+            continue
+        found[f"the biases are in the order {order} while the weight columns are in the order "
+              f"{tuple(units)}: b[j] must be the bias of column j"] = _fires(X @ W + b[list(order)])
+        found[f"the units are in the order {order}, not {tuple(units)}: put the columns (and "
+              "the biases) in the order asked for"] = _fires(X @ W[:, order] + b[list(order)])
+    found["the biases were left out of the layer"] = _fires(X @ W)
+    return found
