@@ -50,12 +50,41 @@ class TestBuild:
             assert marker not in page, f"{doc}: {marker!r} in the page"
 
 
-class TestActivationsChapter:
-    def test_figures_are_drawn_with_alt_text(self, built_book):
+def _source_of(module, qualname):
+    """The source text of a function or method (``Class.method``) of an mlkit module."""
+    source = (ROOT / "mlkit" / module).read_text()
+    body = ast.parse(source).body
+    node = None
+    for name in qualname.split("."):
+        node = next(n for n in body if isinstance(n, ast.FunctionDef | ast.ClassDef)
+                    and n.name == name)
+        body = node.body
+    return ast.get_source_segment(source, node)
+
+
+# Each chapter: the least number of figures it draws, and the mlkit code it shows
+# (file under mlkit/, function or Class.method). Its assignment has the chapter's name.
+CHAPTERS = {
+    "activations": (2, [("numpy/activations.py", "sigmoid"), ("numpy/activations.py", "elu"),
+                        ("tensorflow/activations.py", "elu")]),
+    "neurons": (2, [("numpy/neurons.py", "tlu"), ("numpy/neurons.py", "tlu_layer"),
+                    ("tensorflow/neurons.py", "tlu_layer")]),
+    "perceptron": (3, [("numpy/perceptron.py", "perceptron_update"),
+                       ("numpy/perceptron.py", "Perceptron.fit"),
+                       ("tensorflow/perceptron.py", "perceptron_update"),
+                       ("tensorflow/perceptron.py", "Perceptron.fit")]),
+}
+LISTINGS = [(chapter, module, qualname)
+            for chapter, (_, listings) in CHAPTERS.items() for module, qualname in listings]
+
+
+class TestEveryChapter:
+    @pytest.mark.parametrize("chapter", CHAPTERS)
+    def test_figures_are_drawn_with_alt_text(self, built_book, chapter):
         """The chapter's figures are images made at build time, each with a description."""
-        page = built_book.page("activations")
+        page = built_book.page(chapter)
         images = re.findall(r'<img[^>]*src="([^"]+\.png)"[^>]*>', page)
-        assert len(images) >= 2
+        assert len(images) >= CHAPTERS[chapter][0]
         for tag in re.findall(r"<img[^>]*>", page):
             alt = re.search(r'alt="([^"]*)"', tag)
             assert alt and len(alt.group(1)) > 40, f"figure without a real description: {tag}"
@@ -63,6 +92,23 @@ class TestActivationsChapter:
             png = (built_book.html / "book" / src).resolve()
             assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
 
+    @pytest.mark.parametrize(("chapter", "module", "qualname"), LISTINGS)
+    def test_code_is_shown_from_the_package(self, built_book, chapter, module, qualname):
+        """The code listings are mlkit's source itself, not a pasted copy."""
+        text = _text(built_book.page(chapter))
+        for line in _source_of(module, qualname).splitlines():
+            assert line.strip() in text, f"line of {module} {qualname} missing: {line!r}"
+
+    @pytest.mark.parametrize("chapter", CHAPTERS)
+    def test_links_to_its_assignment(self, built_book, chapter):
+        """The check-yourself section offers the chapter's assignment notebook for download."""
+        page = built_book.page(chapter)
+        link = re.search(rf'href="([^"]*{chapter}\.ipynb)"', page)
+        assert link, "no link to the assignment"
+        assert (built_book.html / "book" / link.group(1)).resolve().is_file()
+
+
+class TestActivationsChapter:
     def test_outputs_are_those_of_mlkit(self, built_book):
         """The executed outputs are in the page, as mlkit computes them now."""
         text = _text(built_book.page("activations"))
@@ -71,38 +117,7 @@ class TestActivationsChapter:
         assert "naive sigmoid: overflow encountered in exp" in text
         assert "max |GradientTape - sigmoid_grad| =" in text
 
-    @pytest.mark.parametrize(("module", "function"), [("numpy", "sigmoid"), ("numpy", "elu"),
-                                                      ("tensorflow", "elu")])
-    def test_code_is_shown_from_the_package(self, built_book, module, function):
-        """The code listings are mlkit's source itself, not a pasted copy."""
-        source = (ROOT / "mlkit" / module / "activations.py").read_text()
-        node = next(n for n in ast.parse(source).body
-                    if isinstance(n, ast.FunctionDef) and n.name == function)
-        text = _text(built_book.page("activations"))
-        for line in ast.get_source_segment(source, node).splitlines():
-            assert line.strip() in text, f"line of {module}.{function} missing: {line!r}"
-
-    def test_links_to_its_assignment(self, built_book):
-        """The check-yourself section offers the assignment notebook for download."""
-        page = built_book.page("activations")
-        link = re.search(r'href="([^"]*activations\.ipynb)"', page)
-        assert link, "no link to the assignment"
-        assert (built_book.html / "book" / link.group(1)).resolve().is_file()
-
-
 class TestNeuronsChapter:
-    def test_figures_are_drawn_with_alt_text(self, built_book):
-        """The neuron diagram and the gates' boundaries are drawn at build time and described."""
-        page = built_book.page("neurons")
-        images = re.findall(r'<img[^>]*src="([^"]+\.png)"[^>]*>', page)
-        assert len(images) >= 2
-        for tag in re.findall(r"<img[^>]*>", page):
-            alt = re.search(r'alt="([^"]*)"', tag)
-            assert alt and len(alt.group(1)) > 40, f"figure without a real description: {tag}"
-        for src in images:
-            png = (built_book.html / "book" / src).resolve()
-            assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
-
     def test_names_the_parts_of_the_neuron_in_english_and_korean(self, built_book):
         """The biology section gives the course's Korean terms next to the English ones."""
         text = _text(built_book.page("neurons"))
@@ -133,25 +148,6 @@ class TestNeuronsChapter:
         assert "one example : 1.0" in text
         assert "a batch     : [1. 0. 0.]" in text
 
-    @pytest.mark.parametrize(("module", "function"), [("numpy", "tlu"), ("numpy", "tlu_layer"),
-                                                      ("tensorflow", "tlu_layer")])
-    def test_code_is_shown_from_the_package(self, built_book, module, function):
-        """The code listings are mlkit's source itself, not a pasted copy."""
-        source = (ROOT / "mlkit" / module / "neurons.py").read_text()
-        node = next(n for n in ast.parse(source).body
-                    if isinstance(n, ast.FunctionDef) and n.name == function)
-        text = _text(built_book.page("neurons"))
-        for line in ast.get_source_segment(source, node).splitlines():
-            assert line.strip() in text, f"line of {module}.{function} missing: {line!r}"
-
-    def test_links_to_its_assignment(self, built_book):
-        """The check-yourself section offers the assignment notebook for download."""
-        page = built_book.page("neurons")
-        link = re.search(r'href="([^"]*neurons\.ipynb)"', page)
-        assert link, "no link to the assignment"
-        assert (built_book.html / "book" / link.group(1)).resolve().is_file()
-
-
 def _perceptron_errors(X, y, num_epochs):
     """Mistakes per epoch of Rosenblatt's rule from zero weights, written independently of mlkit."""
     w1, w2, b, errors = 0.0, 0.0, 0.0, []
@@ -167,32 +163,8 @@ def _perceptron_errors(X, y, num_epochs):
     return errors
 
 
-def _source_of(module, qualname):
-    """The source text of a function or method (``Class.method``) of an mlkit module."""
-    source = (ROOT / "mlkit" / module).read_text()
-    body = ast.parse(source).body
-    node = None
-    for name in qualname.split("."):
-        node = next(n for n in body if isinstance(n, ast.FunctionDef | ast.ClassDef)
-                    and n.name == name)
-        body = node.body
-    return ast.get_source_segment(source, node)
-
-
 class TestPerceptronChapter:
     GATES = ((0, 0), (0, 1), (1, 0), (1, 1))
-
-    def test_figures_are_drawn_with_alt_text(self, built_book):
-        """The update, the learned AND/OR boundaries and the mistakes per epoch are described."""
-        page = built_book.page("perceptron")
-        images = re.findall(r'<img[^>]*src="([^"]+\.png)"[^>]*>', page)
-        assert len(images) >= 3
-        for tag in re.findall(r"<img[^>]*>", page):
-            alt = re.search(r'alt="([^"]*)"', tag)
-            assert alt and len(alt.group(1)) > 40, f"figure without a real description: {tag}"
-        for src in images:
-            png = (built_book.html / "book" / src).resolve()
-            assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
 
     def test_training_runs_are_those_of_the_rule(self, built_book):
         """The printed mistakes per epoch on AND, OR and XOR are those of the rule run here."""
@@ -221,21 +193,3 @@ class TestPerceptronChapter:
         assert "identical  : True" in text
         assert "scikit-learn right on all: True" in text
         assert "mlkit right on all       : True" in text
-
-    @pytest.mark.parametrize(("module", "qualname"), [
-        ("numpy/perceptron.py", "perceptron_update"), ("numpy/perceptron.py", "Perceptron.fit"),
-        ("tensorflow/perceptron.py", "perceptron_update"),
-        ("tensorflow/perceptron.py", "Perceptron.fit"),
-    ])
-    def test_code_is_shown_from_the_package(self, built_book, module, qualname):
-        """The code listings are mlkit's source itself, not a pasted copy."""
-        text = _text(built_book.page("perceptron"))
-        for line in _source_of(module, qualname).splitlines():
-            assert line.strip() in text, f"line of {module} {qualname} missing: {line!r}"
-
-    def test_links_to_its_assignment(self, built_book):
-        """The check-yourself section offers the assignment notebook for download."""
-        page = built_book.page("perceptron")
-        link = re.search(r'href="([^"]*perceptron\.ipynb)"', page)
-        assert link, "no link to the assignment"
-        assert (built_book.html / "book" / link.group(1)).resolve().is_file()
