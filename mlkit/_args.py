@@ -35,3 +35,20 @@ def check_axis(axis, ndim, name="axis"):
             f"Received: {name}={axis}"
         )
     return int(axis) % ndim
+
+
+def check_lr(lr, name="lr"):
+    """Return a learning rate as a float, or raise if it is not a positive finite number."""
+    lr = check_real(lr, name)
+    if lr <= 0:
+        raise ValueError(f"`{name}` must be positive. Received: {name}={lr!r}")
+    return lr
+
+
+def check_seed(seed):
+    """Return ``seed`` unchanged if it is None or a non-negative integer, else raise."""
+    if seed is None:
+        return None
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise ValueError(f"`seed` must be None or a non-negative integer. Received: seed={seed!r}")
+    return int(seed)

@@ -7,31 +7,12 @@ epoch after epoch, until an epoch passes without a mistake. Labels are 0 and 1.
 Taught in the book chapter *The perceptron* (``book/perceptron.md``).
 """
 
-import numbers
-
 import numpy as np
 
-from mlkit._args import check_positive_int, check_real
+from mlkit._args import check_lr, check_positive_int, check_real, check_seed
 from mlkit.numpy._checks import as_float_array
 
 __all__ = ["perceptron_update", "Perceptron"]
-
-
-def _check_lr(lr):
-    """Return ``lr`` as a float, or raise if it is not a positive finite number."""
-    lr = check_real(lr, "lr")
-    if lr <= 0:
-        raise ValueError(f"`lr` must be positive. Received: lr={lr!r}")
-    return lr
-
-
-def _check_seed(seed):
-    """Return ``seed`` unchanged if it is None or a non-negative integer, else raise."""
-    if seed is None:
-        return None
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise ValueError(f"`seed` must be None or a non-negative integer. Received: seed={seed!r}")
-    return int(seed)
 
 
 def _check_label(y, name="y"):
@@ -117,7 +98,7 @@ def perceptron_update(w, b, x, y, lr=1.0):
         )
     b = check_real(b.item() if isinstance(b, np.ndarray) and b.ndim == 0 else b, "b")
     y = _check_label(y)
-    lr = _check_lr(lr)
+    lr = check_lr(lr)
     y_hat = 1.0 if x @ w + b > 0 else 0.0
     error = y - y_hat  # 0 when right, +1 for a missed positive, -1 for a false alarm
     return w + lr * error * x, b + lr * error
@@ -182,9 +163,9 @@ class Perceptron:
         Returns:
             The estimator itself, fitted.
         """
-        lr = _check_lr(self.lr)
+        lr = check_lr(self.lr)
         num_epochs = check_positive_int(self.num_epochs, "num_epochs")
-        seed = _check_seed(self.seed)
+        seed = check_seed(self.seed)
         rng = np.random.default_rng(seed)
         X = _as_examples(X)
         y = _as_labels(y, len(X))

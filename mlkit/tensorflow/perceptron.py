@@ -17,8 +17,7 @@ import numbers
 import numpy as np
 import tensorflow as tf
 
-from mlkit._args import check_positive_int, check_real
-from mlkit.numpy.perceptron import _check_lr, _check_seed
+from mlkit._args import check_lr, check_positive_int, check_real, check_seed
 from mlkit.tensorflow._checks import as_float_tensor
 
 __all__ = ["perceptron_update", "Perceptron"]
@@ -120,7 +119,7 @@ def perceptron_update(w, b, x, y, lr=1.0):
     value = tf.get_static_value(y)
     if y.shape.rank != 0 or (value is not None and value not in (0, 1)):
         raise ValueError(f"`y` must be the label 0 or 1. Received: y={label!r}")
-    lr = tf.constant(_check_lr(lr), w.dtype)
+    lr = tf.constant(check_lr(lr), w.dtype)
     y_hat = tf.cast(tf.tensordot(x, w, 1) + b > 0, w.dtype)
     error = y - y_hat  # 0 when right, +1 for a missed positive, -1 for a false alarm
     return w + lr * error * x, b + lr * error
@@ -182,9 +181,9 @@ class Perceptron:
         Returns:
             The estimator itself, fitted.
         """
-        lr = _check_lr(self.lr)
+        lr = check_lr(self.lr)
         num_epochs = check_positive_int(self.num_epochs, "num_epochs")
-        seed = _check_seed(self.seed)
+        seed = check_seed(self.seed)
         rng = np.random.default_rng(seed)
         X = _as_examples(X)
         n, n_features = X.shape

@@ -1,0 +1,323 @@
+"""Autograde a whole class with nbgrader, in parallel, sandboxed and resumable.
+
+nbgrader's own ``Autograde`` converter does the grading: it creates the
+submission in the gradebook, restores the locked and test cells from the
+source (hidden tests included), executes, saves the scores and writes
+``autograded/``. The one step replaced is ``Execute``: :class:`PooledExecute`
+takes the executed notebook from a :class:`~mlkit.grading.sandbox.Pool` of
+sandboxed, pre-warmed workers. To keep every worker busy, each submission is
+first *prepared* (nbgrader's sanitizing preprocessors, which do not write to
+the gradebook) and sent to the pool ahead of time; the converter then runs
+submission after submission in this process, so that only one process ever
+writes to the gradebook.
+
+A submission counts as graded once a marker in its ``autograded/`` folder
+records the fingerprint (the hash of its submitted files and of the source
+assignment) that was graded; it is written only after nbgrader has committed
+the scores. A run that is killed at any point leaves every submission either
+marked, or to be graded again by the next run, which nbgrader's update of the
+same gradebook rows makes safe: nothing is lost and nothing is counted twice.
+A lock file refuses a second run on the same course at the same time.
+"""
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from nbgrader.apps.api import NbGraderAPI
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.preprocessors import (
+    CheckCellMetadata,
+    ClearOutput,
+    DeduplicateIds,
+    NbGraderPreprocessor,
+    OverwriteCells,
+    OverwriteKernelspec,
+)
+from traitlets.config import Config
+
+from mlkit.grading.sandbox import DEFAULT_MODULES, Pool, execute
+
+__all__ = [
+    "AutogradeError",
+    "CourseLockedError",
+    "Job",
+    "PooledExecute",
+    "autograde",
+    "course_lock",
+]
+
+MARKER = ".mlkit-graded.json"
+LOCK = ".mlkit-grade.lock"
+
+
+class AutogradeError(RuntimeError):
+    """A problem that stops a whole run (not one submission's failure)."""
+
+
+class CourseLockedError(AutogradeError):
+    """Another run is grading the same course."""
+
+
+@contextlib.contextmanager
+def course_lock(course):
+    """Hold the course's lock file for the duration, or raise :class:`CourseLockedError`.
+
+    The lock is an ``flock`` held by this process: the kernel releases it when
+    the process ends, even by SIGKILL, so a crashed run never blocks the next.
+    """
+    path = Path(course) / LOCK
+    handle = path.open("a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip() or "another process"
+        handle.close()
+        raise CourseLockedError(
+            f"Another autograde run ({holder}) is grading {course}; wait for it to finish. "
+            "Two runs at once could corrupt the gradebook.") from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"pid {os.getpid()}, started {time.strftime('%Y-%m-%d %H:%M:%S')}")
+    handle.flush()
+    try:
+        yield
+    finally:
+        handle.close()
+
+
+def _code_key(notebook):
+    """A hash of what execution depends on: the code cells' sources and grading metadata."""
+    digest = hashlib.sha256()
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code":
+            source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            digest.update(json.dumps([source, meta.get("grade"), meta.get("solution"),
+                                      meta.get("locked")]).encode())
+    return digest.hexdigest()
+
+
+_STATE = {"pool": None, "futures": {}, "timeout": 120}
+
+
+class PooledExecute(NbGraderPreprocessor):
+    """nbgrader's ``Execute`` step, run on a sandboxed, pre-warmed worker of the pool."""
+
+    def preprocess(self, nb, resources):
+        key = _code_key(nb)
+        future = _STATE["futures"].pop(key, None)
+        if future is None:  # not prepared ahead, or prepared differently: run it now
+            future = _submit(_STATE["pool"], nb)
+        outputs = future.result()
+        for cell, (cell_outputs, count) in zip(
+                [c for c in nb.cells if c.cell_type == "code"], outputs, strict=True):
+            cell.outputs = [nbformat.from_dict(o) for o in cell_outputs]
+            cell.execution_count = count
+        return nb, resources
+
+
+def _submit(pool, notebook):
+    copy = json.loads(json.dumps(notebook))
+    return pool.submit(lambda worker: _run_on(worker, copy))
+
+
+def _run_on(worker, notebook):
+    """Execute on ``worker``; the outputs and execution counts of the code cells, in order."""
+    execute(notebook, worker, timeout=_STATE["timeout"])
+    return [(cell["outputs"], cell["execution_count"])
+            for cell in notebook["cells"] if cell["cell_type"] == "code"]
+
+
+@dataclass
+class Job:
+    """One submission: a student's folder for one assignment."""
+
+    assignment: str
+    student: str
+    fingerprint: str = ""
+    status: str = "pending"  # pending, graded, skipped, failed
+    reason: str = ""
+    notebooks: list = field(default_factory=list)
+
+
+def _hash_tree(digest, folder):
+    for path in sorted(Path(folder).rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(folder)).encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+
+
+def _fingerprint(course, coursedir, job):
+    digest = hashlib.sha256()
+    _hash_tree(digest, Path(coursedir.format_path(coursedir.submitted_directory, job.student,
+                                                   job.assignment)))
+    _hash_tree(digest, Path(coursedir.format_path(coursedir.source_directory, ".",
+                                                   job.assignment)))
+    return digest.hexdigest()
+
+
+def _marker(coursedir, job):
+    return Path(coursedir.format_path(coursedir.autograded_directory, job.student,
+                                      job.assignment)) / MARKER
+
+
+def _is_graded(coursedir, job):
+    with contextlib.suppress(OSError, ValueError):
+        return json.loads(_marker(coursedir, job).read_text())["fingerprint"] == job.fingerprint
+    return False
+
+
+def _write_marker(coursedir, job):
+    marker = _marker(coursedir, job)
+    temporary = marker.with_suffix(".tmp")
+    temporary.write_text(json.dumps({"fingerprint": job.fingerprint,
+                                     "graded_at": time.strftime("%Y-%m-%dT%H:%M:%S")}))
+    os.replace(temporary, marker)
+
+
+def _prepare(coursedir, job, path):
+    """The notebook as nbgrader will execute it: its sanitizing preprocessors, no writes."""
+    notebook = nbformat.read(path, as_version=nbformat.NO_CONVERT)
+    resources = {"nbgrader": {"db_url": coursedir.db_url, "assignment": job.assignment,
+                              "notebook": path.stem, "student": job.student,
+                              "course_id": coursedir.course_id}}
+    for step in (ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells,
+                 CheckCellMetadata):
+        notebook, resources = step(parent=coursedir).preprocess(notebook, resources)
+    return notebook
+
+
+def modules_for(coursedir, assignments):
+    """The modules worth importing in the workers: TensorFlow only if an assignment uses it."""
+    modules = list(DEFAULT_MODULES)
+    for assignment in assignments:
+        folder = Path(coursedir.format_path(coursedir.source_directory, ".", assignment))
+        text = " ".join(p.read_text(errors="replace") for p in folder.glob("*.ipynb"))
+        if ("import tensorflow" in text or "import keras" in text) and "tensorflow" not in modules:
+            modules.append("tensorflow")
+    return modules
+
+
+def find_jobs(coursedir, assignments=None):
+    """Every submission under ``submitted/``, optionally of the given assignments only."""
+    submitted = Path(coursedir.root) / coursedir.submitted_directory
+    jobs = []
+    for student_dir in sorted(p for p in submitted.glob("*") if p.is_dir()):
+        for assignment_dir in sorted(p for p in student_dir.glob("*") if p.is_dir()):
+            if assignments is None or assignment_dir.name in assignments:
+                jobs.append(Job(assignment_dir.name, student_dir.name))
+    return jobs
+
+
+def _config(course):
+    """The course's nbgrader config, with Execute replaced by :class:`PooledExecute`."""
+    config = Config()
+    config_file = Path(course) / "nbgrader_config.py"
+    if config_file.exists():
+        from traitlets.config.loader import PyFileConfigLoader
+
+        config.merge(PyFileConfigLoader(str(config_file)).load_config())
+    from nbgrader.converters import Autograde
+
+    steps = [PooledExecute if step.__name__ == "Execute" else step
+             for step in Autograde.class_traits()["autograde_preprocessors"].default()]
+    config.Autograde.autograde_preprocessors = steps
+    config.CourseDirectory.root = str(Path(course).resolve())
+    return config
+
+
+def autograde(course, assignments=None, *, force=False, workers=None, sandbox=True,
+              progress=True, log=print):
+    """Autograde every new or changed submission of ``course``.
+
+    Args:
+        course: the course directory (holding ``nbgrader_config.py``, ``submitted/``).
+        assignments: names of assignments to grade, or None for all.
+        force: grade again even what is already graded.
+        workers: the number of parallel workers (default: the number of CPUs).
+        sandbox: run submissions in bubblewrap (False: unconfined).
+        progress: show a progress bar with the time left.
+        log: where to write one line per problem.
+
+    Returns:
+        list of :class:`Job` with their final status.
+    """
+    config = _config(course)
+    coursedir = CourseDirectory(config=config)
+    with course_lock(course):
+        jobs = find_jobs(coursedir, assignments)
+        for job in jobs:
+            job.fingerprint = _fingerprint(course, coursedir, job)
+            if not force and _is_graded(coursedir, job):
+                job.status = "skipped"
+        todo = [job for job in jobs if job.status == "pending"]
+        if not todo:
+            return jobs
+        api = NbGraderAPI(coursedir=coursedir, config=config)
+        _STATE["timeout"] = config.Execute.get("timeout", 120) or 120
+        modules = modules_for(coursedir, {job.assignment for job in todo})
+        with Pool(workers, modules=modules, sandbox=sandbox) as pool:
+            _STATE["pool"], _STATE["futures"] = pool, {}
+            prepared = {id(job): threading.Event() for job in todo}
+            feeder = threading.Thread(target=_feed, args=(pool, coursedir, todo, prepared),
+                                      daemon=True)
+            feeder.start()
+            bar = None
+            if progress:
+                from tqdm import tqdm
+
+                bar = tqdm(total=len(todo), unit="submission", desc="autograde")
+            try:
+                for job in todo:
+                    prepared[id(job)].wait()
+                    _grade(api, coursedir, job)
+                    if job.status == "failed":
+                        log(f"{job.student}/{job.assignment}: {job.reason}")
+                    if bar is not None:
+                        bar.update()
+            finally:
+                if bar is not None:
+                    bar.close()
+                _STATE["pool"], _STATE["futures"] = None, {}
+    return jobs
+
+
+def _feed(pool, coursedir, jobs, prepared):
+    """Prepare each submission's notebooks and queue them on the pool, ahead of the converter."""
+    for job in jobs:
+        folder = Path(coursedir.format_path(coursedir.submitted_directory, job.student,
+                                            job.assignment))
+        for path in sorted(folder.glob("*.ipynb")):
+            try:
+                notebook = _prepare(coursedir, job, path)
+            except Exception:  # the converter meets the same problem, and reports it
+                continue
+            _STATE["futures"][_code_key(notebook)] = _submit(pool, notebook)
+        prepared[id(job)].set()
+
+
+def _failure_reason(result):
+    """The useful part of a failed converter run: the log's errors, then the exception."""
+    log = result.get("log") or ""
+    errors = [line for line in log.splitlines() if "ERROR" in line or "Error" in line]
+    return ("\n".join(errors[-20:]) or (result.get("error") or "unknown error").strip())[-4000:]
+
+
+def _grade(api, coursedir, job):
+    """Run nbgrader's autograde converter on one submission; mark it graded if it worked."""
+    result = api.autograde(job.assignment, job.student, force=True, create=True)
+    if result.get("success"):
+        _write_marker(coursedir, job)
+        job.status = "graded"
+    else:
+        job.status = "failed"
+        job.reason = _failure_reason(result)

@@ -1,0 +1,184 @@
+"""``mlkit-grade``: the instructor's term routine in one command.
+
+Run it in the course directory (the one with ``nbgrader_config.py``), or pass
+``--course DIR``::
+
+    mlkit-grade roster import students.csv      # nbgrader's roster CSV: id, first_name, ...
+    mlkit-grade collect submissions.zip --assignment activations   # an LMS download
+    mlkit-grade autograde                       # every new or changed submission
+    mlkit-grade autograde activations --force   # one assignment, all again
+    mlkit-grade feedback
+    mlkit-grade export grades.csv
+    mlkit-grade report report.html
+
+Every step is nbgrader's own (``db student import``, ``zip_collect``,
+``autograde``'s converter, ``generate_feedback``, ``export``); what this adds
+is the sandboxed, parallel, resumable execution of :mod:`mlkit.grading.autograde`,
+and the class report of :mod:`mlkit.grading.report`.
+
+The exit status is 0 only when every step succeeded and every submission was
+graded; otherwise the tool says which submissions were not graded, and why.
+"""
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+__all__ = ["main"]
+
+
+def _nbgrader(course, *args):
+    """Run an nbgrader command in the course; return its exit status (its output goes through)."""
+    env = dict(os.environ)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    return subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
+                          check=False).returncode
+
+
+def _roster(args):
+    path = Path(args.csv).resolve()
+    if not path.is_file():
+        print(f"error: roster file not found: {path}", file=sys.stderr)
+        return 2
+    header = path.read_text(encoding="utf-8-sig").splitlines()[:1]
+    if not header or "id" not in [h.strip() for h in header[0].split(",")]:
+        print(f"error: {path} must be a CSV file whose first line names the columns, with an "
+              f"`id` column (and optionally first_name, last_name, email, lms_user_id). "
+              f"Received first line: {header[0] if header else '(empty file)'!r}",
+              file=sys.stderr)
+        return 2
+    return _nbgrader(args.course, "db", "student", "import", str(path))
+
+
+def _collect(args):
+    source = Path(args.source).resolve()
+    course = Path(args.course)
+    if source.is_dir() and source.name != "submitted":
+        print(f"error: {source} is a folder: give the LMS zip file, or put the folders in "
+              f"{course / 'submitted'}/<student>/<assignment>/ (nbgrader's layout), which "
+              "autograde reads directly.", file=sys.stderr)
+        return 2
+    if not source.is_file():
+        print(f"error: no such file: {source}", file=sys.stderr)
+        return 2
+    archive = course / "downloaded" / args.assignment / "archive"
+    archive.mkdir(parents=True, exist_ok=True)
+    shutil.copy(source, archive / source.name)
+    return _nbgrader(args.course, "zip_collect", args.assignment, "--force")
+
+
+def _autograde(args):
+    from mlkit.grading.autograde import AutogradeError, autograde
+    from mlkit.grading.sandbox import protections
+
+    sandbox = True
+    found = protections()
+    if found["missing"]:
+        print("Protections that are OFF on this machine:", file=sys.stderr)
+        for line in found["missing"]:
+            print(f"  - {line}", file=sys.stderr)
+        if not args.unsandboxed:
+            print("Refusing to run student code like this. Fix the above, or pass --unsandboxed "
+                  "to accept the risk.", file=sys.stderr)
+            return 3
+        sandbox = found["sandbox"] is not None
+    try:
+        jobs = autograde(args.course, args.assignments or None, force=args.force,
+                         workers=args.workers, sandbox=sandbox,
+                         log=lambda line: print(line, file=sys.stderr))
+    except AutogradeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 4
+    counts = {}
+    for job in jobs:
+        counts[job.status] = counts.get(job.status, 0) + 1
+    print(", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
+          or "no submissions found under submitted/")
+    failed = [job for job in jobs if job.status == "failed"]
+    if failed:
+        print(f"{len(failed)} submission(s) NOT graded:", file=sys.stderr)
+        for job in failed:
+            print(f"  {job.student}/{job.assignment}: {job.reason.splitlines()[-1]}",
+                  file=sys.stderr)
+        return 1
+    return 0
+
+
+def _feedback(args):
+    status = 0
+    for assignment in args.assignments or [None]:
+        extra = [assignment] if assignment else []
+        status = max(status, _nbgrader(args.course, "generate_feedback", *extra, "--force"))
+    return status
+
+
+def _export(args):
+    return _nbgrader(args.course, "export", f"--to={Path(args.csv).resolve()}")
+
+
+def _report(args):
+    from mlkit.grading.report import write_report
+
+    path = write_report(args.course, args.html)
+    print(f"Class report written to {path}")
+    return 0
+
+
+def parser():
+    """The argument parser of ``mlkit-grade``."""
+    main_parser = argparse.ArgumentParser(
+        prog="mlkit-grade", description="Autograde the course's assignments for a whole class.")
+    main_parser.add_argument("--course", default=".", help="the course directory (default: .)")
+    commands = main_parser.add_subparsers(dest="command", required=True)
+
+    roster = commands.add_parser("roster", help="manage the class roster")
+    roster_commands = roster.add_subparsers(dest="roster_command", required=True)
+    roster_import = roster_commands.add_parser("import", help="import students from a CSV file")
+    roster_import.add_argument("csv")
+    roster_import.set_defaults(run=_roster)
+
+    collect = commands.add_parser("collect", help="collect submissions from an LMS zip file")
+    collect.add_argument("source", help="the zip file the LMS gave")
+    collect.add_argument("--assignment", required=True)
+    collect.set_defaults(run=_collect)
+
+    grade = commands.add_parser("autograde", help="grade new or changed submissions")
+    grade.add_argument("assignments", nargs="*", help="assignments to grade (default: all)")
+    grade.add_argument("--force", action="store_true", help="grade again what is already graded")
+    grade.add_argument("--workers", type=int, default=None,
+                       help="parallel workers (default: the number of CPUs)")
+    grade.add_argument("--unsandboxed", action="store_true",
+                       help="run even where the sandbox or a limit is missing (unsafe)")
+    grade.set_defaults(run=_autograde)
+
+    feedback = commands.add_parser("feedback", help="generate feedback for students")
+    feedback.add_argument("assignments", nargs="*")
+    feedback.set_defaults(run=_feedback)
+
+    export = commands.add_parser("export", help="export grades to a CSV file")
+    export.add_argument("csv", nargs="?", default="grades.csv")
+    export.set_defaults(run=_export)
+
+    report = commands.add_parser("report", help="write the class report (HTML)")
+    report.add_argument("html", nargs="?", default="report.html")
+    report.set_defaults(run=_report)
+    return main_parser
+
+
+def main(argv=None):
+    """Entry point of ``mlkit-grade``; returns the exit status."""
+    args = parser().parse_args(argv)
+    course = Path(args.course)
+    if not (course / "nbgrader_config.py").is_file():
+        print(f"error: {course.resolve()} is not a course directory: it has no "
+              "nbgrader_config.py (run in the course directory, or pass --course)",
+              file=sys.stderr)
+        return 2
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,342 @@
+"""Sandboxed, pre-warmed workers that execute student notebooks.
+
+A :class:`Worker` is one :mod:`mlkit.grading.zygote` process inside a
+bubblewrap sandbox (``bwrap``, Debian package ``bubblewrap``): its own user, PID,
+network, IPC and mount namespaces; a file system that holds only the system's
+``/usr``, the Python installation, the ``mlkit`` package and the data
+directory, all read-only, and an empty ``/tmp``. The course directory
+(``solutions/``, the gradebook, the other submissions) is not in it, and there
+is no network. A cgroup (when this process may create one) or
+``RLIMIT_NPROC`` caps the number of processes; ``RLIMIT_AS`` caps memory.
+
+:class:`Pool` runs several workers side by side and grades notebooks on
+whichever is free. Without ``bwrap`` a worker can still run with
+``sandbox=False``, but then the submission runs as you, next to your files:
+:func:`protections` says what is on and off, and the command-line tool refuses
+to go on unless told to.
+"""
+
+import contextlib
+import itertools
+import json
+import os
+import queue
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from concurrent.futures import Future
+from pathlib import Path
+
+import mlkit
+
+__all__ = ["Pool", "SandboxError", "Worker", "execute", "protections"]
+
+DEFAULT_MODULES = ("numpy", "mlkit", "mlkit.testing", "mlkit.numpy")
+_counter = itertools.count()
+
+
+class SandboxError(RuntimeError):
+    """The sandbox could not be started, or a worker stopped answering."""
+
+
+def _pids_cgroup_root():
+    """A writable cgroup directory whose children get a ``pids.max`` control, or None."""
+    v1 = Path("/sys/fs/cgroup/pids")
+    if (v1 / "cgroup.procs").exists() and os.access(v1, os.W_OK):
+        return v1
+    v2 = Path("/sys/fs/cgroup")
+    with contextlib.suppress(OSError):
+        if "pids" in (v2 / "cgroup.subtree_control").read_text().split() \
+                and os.access(v2, os.W_OK):
+            return v2
+    return None
+
+
+def protections():
+    """What protects the instructor from a submission on this machine.
+
+    Returns:
+        dict with "sandbox" (bwrap found and working: isolated files, no network,
+        own PIDs), "process_limit" ("cgroup", "rlimit" or None) and "memory_limit"
+        ("rlimit"), each a value or None when that protection is off, and
+        "missing", a list of sentences naming what is off and why.
+    """
+    bwrap = shutil.which("bwrap")
+    works = False
+    if bwrap:
+        probe = subprocess.run([bwrap, "--unshare-all", "--ro-bind", "/", "/", "true"],
+                               capture_output=True, text=True, check=False)
+        works = probe.returncode == 0
+    process_limit = "cgroup" if os.geteuid() == 0 and _pids_cgroup_root() else (
+        "rlimit" if os.geteuid() != 0 else None)
+    missing = []
+    if not bwrap:
+        missing.append("bubblewrap (bwrap) is not installed: submissions would run as you, "
+                       "able to read the solutions, the gradebook and other submissions, and "
+                       "to use the network (install the Debian package `bubblewrap`)")
+    elif not works:
+        missing.append(f"bubblewrap is installed but cannot create namespaces here "
+                       f"({probe.stderr.strip()}): enable unprivileged user namespaces")
+    if process_limit is None:
+        missing.append("no process limit: running as root, RLIMIT_NPROC does not apply and "
+                       "no writable pids cgroup was found, so a fork bomb is not contained")
+    return {"sandbox": bwrap if works else None, "process_limit": process_limit,
+            "memory_limit": "rlimit", "missing": missing}
+
+
+def _count_processes(uid):
+    """Processes and threads of ``uid`` now (RLIMIT_NPROC counts both)."""
+    count = 0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if entry.stat().st_uid == uid:
+                    count += sum(1 for _ in (entry / "task").iterdir())
+    return count
+
+
+def _bwrap_command(bwrap, python, modules, data_dir):
+    binds = {Path(sys.base_prefix), Path(sys.prefix), Path(mlkit.__file__).resolve().parent}
+    command = [bwrap, "--die-with-parent", "--unshare-all", "--new-session",
+               "--uid", "65534", "--gid", "65534",
+               "--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev",
+               "--tmpfs", "/tmp", "--chdir", "/tmp",
+               "--setenv", "MLKIT_GRADING_SANDBOX", "1", "--setenv", "HOME", "/tmp/home"]
+    for name in ("lib", "lib32", "lib64", "bin", "sbin"):
+        if Path("/" + name).is_symlink():
+            command += ["--symlink", os.readlink("/" + name), "/" + name]
+        elif Path("/" + name).is_dir():
+            command += ["--ro-bind", "/" + name, "/" + name]
+    for path in ("/etc/fonts", "/etc/ld.so.cache", "/etc/localtime", "/etc/ssl"):
+        command += ["--ro-bind-try", path, path]
+    for path in sorted(binds):
+        command += ["--ro-bind", str(path), str(path)]
+    if data_dir:
+        command += ["--ro-bind", str(data_dir), str(data_dir),
+                    "--setenv", "MLKIT_DATA_DIR", str(data_dir)]
+    return [*command, python, "-m", "mlkit.grading.zygote", *modules]
+
+
+class Worker:
+    """One pre-warmed zygote, in a sandbox unless ``sandbox=False``.
+
+    Args:
+        modules: modules the zygote imports before any submission runs (include
+            "tensorflow" for assignments that use it: that is where the time goes).
+        sandbox: run inside bubblewrap (the default); False runs the zygote
+            unconfined, for machines without bwrap, when you accept the risk.
+        data_dir: a data directory to mount read-only as ``MLKIT_DATA_DIR``
+            (default: the ``MLKIT_DATA_DIR`` of this process, if set).
+        max_processes: the most processes and threads a submission may have.
+    """
+
+    def __init__(self, modules=DEFAULT_MODULES, *, sandbox=True, data_dir=None,
+                 max_processes=512, wait=True):
+        self.modules = list(modules)
+        self.sandbox = sandbox
+        self.data_dir = data_dir or os.environ.get("MLKIT_DATA_DIR")
+        self.max_processes = max_processes
+        self.process = None
+        self.cgroup = None
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 (closed with the worker)
+        self.start(wait=wait)
+
+    def start(self, wait=True):
+        """Start the zygote; with ``wait``, wait until it has imported its modules.
+
+        The thread that starts a worker must outlive it: the sandbox dies with
+        the thread that made it (``--die-with-parent``).
+        """
+        env = dict(os.environ, PYTHONUNBUFFERED="1", TF_CPP_MIN_LOG_LEVEL="2")
+        preexec = None
+        if self.sandbox:
+            bwrap = shutil.which("bwrap")
+            if not bwrap:
+                raise SandboxError("bubblewrap (bwrap) is not installed; install the Debian "
+                                   "package `bubblewrap`, or accept running unsandboxed")
+            command = _bwrap_command(bwrap, sys.executable, self.modules, self.data_dir)
+            root = _pids_cgroup_root() if os.geteuid() == 0 else None
+            if root is not None:
+                self.cgroup = root / f"mlkit-grading-{os.getpid()}-{next(_counter)}"
+                self.cgroup.mkdir(exist_ok=True)
+                (self.cgroup / "pids.max").write_text(str(self.max_processes))
+                procs = str(self.cgroup / "cgroup.procs")
+
+                def preexec():
+                    with open(procs, "w") as f:
+                        f.write(str(os.getpid()))
+        else:
+            command = [sys.executable, "-m", "mlkit.grading.zygote", *self.modules]
+            env["MLKIT_GRADING_SCRATCH"] = tempfile.mkdtemp(prefix="mlkit-grading-")
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=self.log, env=env, text=True, bufsize=1,
+                                        preexec_fn=preexec)
+        if wait:
+            self.wait_ready()
+
+    def wait_ready(self):
+        """Wait until the zygote has imported its modules, or raise :class:`SandboxError`."""
+        ready = self._read()
+        if ready is None or ready.get("event") != "ready":
+            raise SandboxError(f"the grading worker did not start: {self.stderr()[-2000:]}")
+
+    def stderr(self):
+        """What the zygote printed on stderr (import warnings, crashes), as text."""
+        self.log.seek(0)
+        return self.log.read().decode("utf-8", "replace")
+
+    def _read(self):
+        line = self.process.stdout.readline()
+        return json.loads(line) if line else None
+
+    def limits(self):
+        """The resource limits each child sets before it runs student code."""
+        limits = {"memory_bytes": 4 * 2**30, "file_bytes": 100 * 2**20}
+        if self.sandbox and self.cgroup is None and os.geteuid() != 0:
+            limits["processes"] = _count_processes(os.geteuid()) + self.max_processes
+        return limits
+
+    def run(self, cells, *, timeout=120, files=None):
+        """Run code cells in a fresh child of the zygote.
+
+        Args:
+            cells: list of dicts with "index", "source" and "nbgrader" (the cell's metadata).
+            timeout: seconds per cell.
+            files: optional dict relative path -> base64 content, written in the
+                child's working directory first.
+
+        Returns:
+            ``(results, status, reason)``: results maps a cell index to
+            ``{"outputs", "execution_count"}``; status is "ok" or "died".
+        """
+        job = {"cells": cells, "timeout": timeout, "files": files or {},
+               "limits": self.limits()}
+        try:
+            self.process.stdin.write(json.dumps(job) + "\n")
+            self.process.stdin.flush()
+        except BrokenPipeError:
+            reason = f"the grading worker had stopped: {self.stderr()[-1000:]}"
+            self.restart()
+            raise SandboxError(reason) from None
+        results = {}
+        while True:
+            message = self._read()
+            if message is None:
+                reason = f"the grading worker stopped: {self.stderr()[-1000:]}"
+                self.restart()
+                raise SandboxError(reason)
+            if message["event"] == "cell":
+                results[message["index"]] = {"outputs": message["outputs"],
+                                             "execution_count": message["execution_count"]}
+            elif message["event"] == "done":
+                return results, message["status"], message["reason"]
+
+    def restart(self):
+        """Stop the zygote, whatever its state, and start a fresh one."""
+        self.close()
+        self.start()
+
+    def close(self):
+        """Stop the zygote and remove its cgroup."""
+        if self.process is not None:
+            with contextlib.suppress(OSError):
+                self.process.stdin.close()
+            self.process.kill()
+            self.process.wait()
+            self.process.stdout.close()
+            self.process = None
+        if self.cgroup is not None:
+            with contextlib.suppress(OSError):
+                self.cgroup.rmdir()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def _cells(notebook):
+    return [{"index": index, "source": cell["source"] if isinstance(cell["source"], str)
+             else "".join(cell["source"]), "nbgrader": cell.get("metadata", {}).get("nbgrader", {})}
+            for index, cell in enumerate(notebook["cells"]) if cell["cell_type"] == "code"]
+
+
+def execute(notebook, worker, *, timeout=120, files=None):
+    """Execute a notebook (an nbformat node or dict) on a worker; fill in its outputs in place.
+
+    Every code cell gets outputs: a cell that could not run because the kernel
+    died before it gets an error output saying so, so that nbgrader never
+    mistakes a test cell that did not run for one that passed.
+
+    Returns:
+        ``(status, reason)`` as from :meth:`Worker.run`.
+    """
+    results, status, reason = worker.run(_cells(notebook), timeout=timeout, files=files)
+    for index, cell in enumerate(notebook["cells"]):
+        if cell["cell_type"] == "code":
+            result = results.get(index) or {"outputs": [{
+                "output_type": "error", "ename": "DeadKernelError",
+                "evalue": f"not run: {reason}", "traceback": [f"not run: {reason}"]}],
+                "execution_count": None}
+            cell["outputs"] = result["outputs"]
+            cell["execution_count"] = result["execution_count"]
+    return status, reason
+
+
+class Pool:
+    """Several workers, each serving notebooks from one queue; :meth:`submit` returns a future.
+
+    Args:
+        workers: the number of zygotes (default: the number of CPUs).
+        **kwargs: passed to each :class:`Worker`.
+    """
+
+    def __init__(self, workers=None, **kwargs):
+        count = workers or os.cpu_count() or 1
+        self.workers = []
+        self.queue = queue.Queue()
+        try:  # started here, in the thread that owns the pool, and warmed up side by side
+            for _ in range(count):
+                self.workers.append(Worker(**kwargs, wait=False))
+            for worker in self.workers:
+                worker.wait_ready()
+        except Exception:
+            self.close()
+            raise
+        self.threads = [threading.Thread(target=self._serve, args=(w,), daemon=True)
+                        for w in self.workers]
+        for thread in self.threads:
+            thread.start()
+
+    def _serve(self, worker):
+        while (item := self.queue.get()) is not None:
+            future, function = item
+            if future.set_running_or_notify_cancel():
+                try:
+                    future.set_result(function(worker))
+                except Exception as error:  # the caller gets it from the future
+                    future.set_exception(error)
+
+    def submit(self, function):
+        """Run ``function(worker)`` on the next free worker; return its ``Future``."""
+        future = Future()
+        self.queue.put((future, function))
+        return future
+
+    def close(self):
+        """Stop every worker (after the work already submitted)."""
+        for _ in getattr(self, "threads", []):
+            self.queue.put(None)
+        for thread in getattr(self, "threads", []):
+            thread.join()
+        for worker in self.workers:
+            worker.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

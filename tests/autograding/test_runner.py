@@ -1,0 +1,116 @@
+"""Tests of mlkit.grading.runner: cells run as a kernel runs them, and checks cannot be patched."""
+
+import pytest
+
+from mlkit.grading.runner import Pristine, Runner
+
+
+def _cell(source, **nbgrader):
+    return {"cell_type": "code", "source": source, "metadata": {"nbgrader": nbgrader},
+            "outputs": [], "execution_count": None}
+
+
+def _run(*cells, timeout=5, max_output_bytes=100_000):
+    runner = _run.runner
+    runner.timeout, runner.max_output_bytes = timeout, max_output_bytes
+    notebook = {"cells": list(cells)}
+    runner.run(notebook)
+    return [cell["outputs"] for cell in notebook["cells"]]
+
+
+@pytest.fixture(autouse=True)
+def fresh_runner():
+    """A runner over a fresh shell, with the modules as they are now as the pristine state."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    InteractiveShell.clear_instance()
+    _run.runner = Runner(pristine=Pristine())
+    yield
+    _run.runner.pristine.restore()
+    InteractiveShell.clear_instance()
+
+
+def _errors(outputs):
+    return [o["ename"] for o in outputs if o["output_type"] == "error"]
+
+
+class TestOutputs:
+    def test_streams_results_and_displays(self):
+        """print, the last expression and display() give Jupyter's three kinds of output."""
+        [outputs] = _run(_cell("from IPython.display import HTML, display\nprint('hi')\n"
+                               "display(HTML('<b>x</b>'))\n6 * 7"))
+        kinds = [o["output_type"] for o in outputs]
+        assert kinds == ["stream", "display_data", "execute_result"]
+        assert outputs[0]["text"] == "hi\n"
+        assert outputs[1]["data"]["text/html"] == "<b>x</b>"
+        assert outputs[2]["data"]["text/plain"] == "42"
+
+    def test_state_carries_from_cell_to_cell(self):
+        """A name defined in one cell is there in the next, as in a kernel."""
+        _, second = _run(_cell("x = 20"), _cell("x + 1"))
+        assert second[0]["data"]["text/plain"] == "21"
+
+    def test_errors_carry_name_value_and_traceback(self):
+        """An exception becomes an error output and the next cell still runs."""
+        first, second = _run(_cell("raise ValueError('bad shape')"), _cell("print('next')"))
+        assert first[0]["ename"] == "ValueError" and first[0]["evalue"] == "bad shape"
+        assert any("bad shape" in line for line in first[0]["traceback"])
+        assert second[0]["text"] == "next\n"
+
+    def test_sys_exit_is_an_error_not_an_exit(self):
+        """sys.exit() in a cell is reported as SystemExit, as Jupyter does."""
+        first, second = _run(_cell("import sys\nsys.exit(1)"), _cell("print('alive')"))
+        assert "SystemExit" in _errors(first)
+        assert second[0]["text"] == "alive\n"
+
+    def test_gigantic_output_is_cut(self):
+        """Text beyond the limit is dropped, with a note saying so."""
+        [outputs] = _run(_cell("for _ in range(1000):\n    print('x' * 1000)"),
+                         max_output_bytes=10_000)
+        text = "".join(o["text"] for o in outputs if o["output_type"] == "stream")
+        assert len(text) < 11_000 and "output truncated" in text
+
+    def test_timeout_interrupts_and_goes_on(self):
+        """A sleeping cell is interrupted at the limit; the next cell runs."""
+        first, second = _run(_cell("import time\ntime.sleep(10**6)"), _cell("print(1)"),
+                             timeout=0.5)
+        assert _errors(first) == ["CellTimeoutError"]
+        assert second[0]["text"] == "1\n"
+
+
+class TestPristine:
+    @pytest.mark.parametrize("patch", [
+        "import numpy.testing\nnumpy.testing.assert_allclose = lambda *a, **k: None",
+        "import numpy\nnumpy.testing.assert_allclose.__code__ = (lambda *a, **k: None).__code__",
+        "import mlkit.testing\nmlkit.testing.assert_close = lambda *a, **k: None",
+        "import mlkit.testing.assertions as m\nm.assert_close.__code__ = "
+        "(lambda *a, **k: None).__code__",
+        "import builtins\nbuiltins.AssertionError = type('Quiet', (Exception,), {})",
+        "import sys, types\nfake = types.ModuleType('mlkit.testing')\n"
+        "fake.assert_close = lambda *a, **k: None\nsys.modules['mlkit.testing'] = fake",
+        "np = type('FakeNumpy', (), {'testing': type('T', (), {'assert_allclose': "
+        "staticmethod(lambda *a, **k: None)})})()",
+        "import builtins\n_real = builtins.__import__\nbuiltins.__import__ = "
+        "lambda name, *a, **k: _real(name, *a, **k)",
+        "__builtins__ = {}",
+        "get_ipython().mlkit_runner.outputs = None\n"
+        "get_ipython()._showtraceback = lambda *a: None",
+    ])
+    def test_patches_do_not_make_a_wrong_answer_pass(self, patch):
+        """Monkeypatching what the tests use is undone before each graded test cell."""
+        outputs = _run(
+            _cell("import numpy as np", locked=True),
+            _cell("def f(x):\n    return x + 1\n" + patch, solution=True),
+            _cell("np.testing.assert_allclose(f(1), 3)", grade=True, locked=True),
+            _cell("from mlkit.testing import assert_close\nassert_close(f(1), 3, name='f(1)')",
+                  grade=True, locked=True))
+        assert _errors(outputs[2]) == ["AssertionError"], outputs[2]
+        assert _errors(outputs[3]) == ["AssertionError"], outputs[3]
+
+    def test_right_answers_still_pass(self):
+        """Restoring changes nothing for an honest notebook."""
+        outputs = _run(
+            _cell("import numpy as np", locked=True),
+            _cell("def f(x):\n    return x + 2", solution=True),
+            _cell("np.testing.assert_allclose(f(1), 3)", grade=True, locked=True))
+        assert outputs[2] == []
