@@ -268,6 +268,12 @@ class Runner:
         self._shell_state = {key: value for key, value in vars(self.shell).items()
                              if callable(value) or key in {"displayhook", "display_pub"}}
 
+    def configure(self, *, timeout, max_output_bytes):
+        """Set the limits for the notebook about to run (they are restored with the rest)."""
+        self.timeout = timeout
+        self.max_output_bytes = max_output_bytes
+        self._own_state.update(timeout=timeout, max_output_bytes=max_output_bytes)
+
     def _restore_own_state(self):
         for key, value in self._own_state.items():
             if key != "outputs":

@@ -85,8 +85,8 @@ def _child(sock, job, runner):
         _limit(job.get("limits", {}))
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)
-        runner.timeout = job.get("timeout", 120)
-        runner.max_output_bytes = job.get("max_output_bytes", 1_000_000)
+        runner.configure(timeout=job.get("timeout", 120),
+                         max_output_bytes=job.get("max_output_bytes", 1_000_000))
         stream = sock.makefile("rw", encoding="utf-8")
         while (request := _recv_line(stream)) is not None:
             cell = {"cell_type": "code", "source": request["source"],

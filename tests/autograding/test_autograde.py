@@ -1,5 +1,7 @@
 """Tests of mlkit-grade autograde: the same grades as stock nbgrader, resumable, locked."""
 
+import copy
+import json
 import os
 import shutil
 import signal
@@ -7,12 +9,13 @@ import subprocess
 import sys
 import time
 
+import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
 from mlkit.grading.autograde import MARKER, course_lock
 from tests.autograding.conftest import ASSIGNMENT, class_of, mlkit_grade, submit
-from tests.helpers import tool_env
+from tests.helpers import ROOT, tool_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("sandbox")]
 
@@ -30,15 +33,39 @@ def _grades(course):
     return rows, count
 
 
+HOSTILE = {
+    # a solution cell that ends the kernel: the later tests fail, with the reason
+    "exits": {"sigmoid": "import os\nos._exit(0)"},
+    # wrong answers, and the checks patched to let them through
+    "patches_checks": {"step": "import mlkit.testing, numpy.testing\n"
+                               "mlkit.testing.assert_close = lambda *a, **k: None\n"
+                               "numpy.testing.assert_allclose = lambda *a, **k: None\n"
+                               "def step(x):\n    return x"},
+    # tries to read the gradebook and the solutions, and to leave traces for the next student
+    "snoops": {"step": "import os, numpy\nfound = [p for p in ['../../../gradebook.db', "
+                       "'../../../solutions', '{course}/gradebook.db', '{course}/solutions', "
+                       "'{course}/submitted/reference'] if os.path.exists(p)]\n"
+                       "assert not found, found\nnumpy.where = lambda *a: 0\n"
+                       "open('/tmp/answers.py', 'w').write('cheat')\n"
+                       "def step(x):\n    return (np.asarray(x) > 0).astype(float)"},
+    "sleeps": {"relu": "import time\ntime.sleep(10**6)"},
+}
+
+
 @pytest.fixture(scope="module")
 def graded(released_course, tmp_path_factory):
-    """The class graded by mlkit-grade, and the same class graded by stock nbgrader."""
+    """The class with hostile students graded by mlkit-grade; the honest class by stock nbgrader."""
     ours = tmp_path_factory.mktemp("ours") / "course"
     stock = tmp_path_factory.mktemp("stock") / "course"
     shutil.copytree(released_course, ours)
+    with (ours / "nbgrader_config.py").open("a") as config:
+        config.write("\nc.Execute.timeout = 5  # the sleeping student\n")
     for student, answers in class_of(5).items():
         submit(ours, student, answers)
     shutil.copytree(ours, stock)
+    for student, answers in HOSTILE.items():
+        submit(ours, student, {gid: source.replace("{course}", str(ours))
+                               for gid, source in answers.items()})
     result = mlkit_grade(ours, "autograde")
     subprocess.run([sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT], cwd=stock,
                    env=tool_env(), check=True, capture_output=True)
@@ -47,18 +74,33 @@ def graded(released_course, tmp_path_factory):
 
 class TestGrades:
     def test_exit_status_and_summary(self, graded):
-        """Every submission graded: exit status 0 and a summary line."""
+        """Every submission graded, hostile ones included: exit status 0 and a summary line."""
         _, _, result = graded
         assert result.returncode == 0, result.stderr[-3000:]
-        assert "5 graded" in result.stdout
+        assert "9 graded" in result.stdout
 
-    def test_same_grades_as_stock_nbgrader(self, graded):
-        """Every grade of every student equals the one stock nbgrader gives."""
+    def test_honest_students_get_stock_nbgrader_grades(self, graded):
+        """Every honest student's grade equals stock nbgrader's, hostile classmates or not."""
         ours, stock, _ = graded
-        assert _grades(ours) == _grades(stock)
         rows, _ = _grades(ours)
+        honest = {key: score for key, score in rows.items() if key[0] not in HOSTILE}
+        assert honest == _grades(stock)[0]
         assert rows[("reference", "sigmoid_values")] == 2
         assert rows[("blank", "sigmoid_values")] == 0
+
+    def test_hostile_students_get_what_their_answers_earn(self, graded):
+        """Exits, patched checks, snooping and sleeping earn nothing more than the answers."""
+        ours, _, _ = graded
+        rows, _ = _grades(ours)
+        full = {gid: score for (student, gid), score in rows.items() if student == "reference"}
+
+        def lost(student):
+            return {gid for gid, score in full.items() if rows[(student, gid)] < score}
+
+        assert lost("exits") >= {"sigmoid_values", "elu_values"}  # nothing after the exit
+        assert lost("patches_checks") == {"step_values"}
+        assert lost("snoops") == set()  # found nothing, changed nothing for anyone
+        assert lost("sleeps") == {"relu_values", "relu_grad_values"}
 
     def test_autograded_notebooks_hold_the_hidden_tests_run(self, graded):
         """The autograded notebook is nbgrader's: hidden tests restored and executed."""
@@ -72,14 +114,14 @@ class TestResume:
         """A second run skips graded work; a changed submission is graded again."""
         ours, _, _ = graded
         again = mlkit_grade(ours, "autograde")
-        assert again.returncode == 0 and "5 skipped" in again.stdout
+        assert again.returncode == 0 and "9 skipped" in again.stdout
         submit(ours, "blank", {})  # the blank student submits the reference answers
         changed = mlkit_grade(ours, "autograde")
-        assert changed.returncode == 0 and "1 graded, 4 skipped" in changed.stdout
+        assert changed.returncode == 0 and "1 graded, 8 skipped" in changed.stdout
         rows, count = _grades(ours)
         assert rows[("blank", "sigmoid_values")] == 2
         forced = mlkit_grade(ours, "autograde", "--force")
-        assert "5 graded" in forced.stdout
+        assert "9 graded" in forced.stdout
         assert _grades(ours) == (rows, count)  # the same rows, none added
 
     def test_a_second_run_at_once_is_refused(self, graded):
@@ -115,3 +157,80 @@ class TestResume:
         rows, count = _grades(course)
         assert count == len(rows) == 8 * len({gid for _, gid in rows})
         assert all(score == rows[("student00", gid)] for (_, gid), score in rows.items())
+
+
+def _damage(path, how):
+    notebook = nbformat.read(path, as_version=4)
+    ids = [cell.metadata.get("nbgrader", {}).get("grade_id") for cell in notebook.cells]
+    if how == "delete_test":
+        del notebook.cells[ids.index("sigmoid_values")]
+    elif how == "delete_answer":
+        del notebook.cells[ids.index("step")]
+    elif how == "duplicate":
+        duplicate = copy.deepcopy(notebook.cells[ids.index("sigmoid_values")])
+        duplicate.id = "pasted-copy"  # Jupyter gives a pasted cell a new id
+        notebook.cells.insert(ids.index("sigmoid_values"), duplicate)
+    elif how == "reorder":
+        notebook.cells = notebook.cells[:2] + notebook.cells[2:][::-1]
+    elif how == "edit_test":  # with a wrong step: the edited test must not let it pass
+        notebook.cells[ids.index("step_values")].source = "pass"
+        notebook.cells[ids.index("step")].source = "def step(x):\n    return x"
+    elif how == "metadata":
+        notebook.cells[ids.index("sigmoid_values")].metadata.nbgrader.points = 100
+    elif how == "retype":
+        notebook.cells[ids.index("step")].cell_type = "markdown"
+    nbformat.write(notebook, path)
+
+
+DAMAGED = {  # student -> (how, points lost, words in the notes)
+    "corrupt": ("corrupt", 14, "not a readable notebook"),
+    "empty": ("empty", 14, "empty file"),
+    "other_assignment": ("other", 14, "another assignment"),
+    "delete_test": ("delete_test", 0, "'sigmoid_values' was deleted"),
+    "delete_answer": ("delete_answer", 1, "'step' was deleted"),
+    "duplicate": ("duplicate", 0, "appears 2 times"),
+    "reorder": ("reorder", 0, "moved out of the released order"),
+    "edit_test": ("edit_test", 1, ""),
+    "metadata": ("metadata", 0, ""),
+    "retype": ("retype", 0, "changed from code to markdown"),
+}
+
+
+@pytest.fixture(scope="module")
+def damaged(released_course, tmp_path_factory):
+    """A class of damaged submissions, graded."""
+    course = tmp_path_factory.mktemp("damaged") / "course"
+    shutil.copytree(released_course, course)
+    for student, (how, _, _) in DAMAGED.items():
+        path = submit(course, student, {})
+        if how == "corrupt":
+            path.write_text(path.read_text()[:300])
+        elif how == "empty":
+            path.write_text("")
+        elif how == "other":
+            shutil.copy(ROOT / "exercises" / "neurons" / "neurons.ipynb", path)
+        else:
+            _damage(path, how)
+    return course, mlkit_grade(course, "autograde")
+
+
+class TestDamagedSubmissions:
+    def test_every_damaged_submission_is_graded(self, damaged):
+        """Damage never stops the run: every submission is graded, exit status 0."""
+        _, result = damaged
+        assert result.returncode == 0, result.stderr[-3000:]
+        assert f"{len(DAMAGED)} graded" in result.stdout
+
+    @pytest.mark.parametrize("student", DAMAGED)
+    def test_intended_score_with_a_reason(self, damaged, student):
+        """Each kind of damage costs what it should, and the instructor is told why."""
+        course, result = damaged
+        _, points_lost, words = DAMAGED[student]
+        with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+            submission = gradebook.find_submission(ASSIGNMENT, student)
+            assert submission.max_score == 14
+            assert submission.score == 14 - points_lost
+        assert words in result.stderr
+        if words:
+            marker = json.loads((course / "autograded" / student / ASSIGNMENT / MARKER).read_text())
+            assert any(words in note for note in marker["notes"])

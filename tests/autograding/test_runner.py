@@ -12,7 +12,7 @@ def _cell(source, **nbgrader):
 
 def _run(*cells, timeout=5, max_output_bytes=100_000):
     runner = _run.runner
-    runner.timeout, runner.max_output_bytes = timeout, max_output_bytes
+    runner.configure(timeout=timeout, max_output_bytes=max_output_bytes)
     notebook = {"cells": list(cells)}
     runner.run(notebook)
     return [cell["outputs"] for cell in notebook["cells"]]
@@ -76,6 +76,12 @@ class TestOutputs:
                              timeout=0.5)
         assert _errors(first) == ["CellTimeoutError"]
         assert second[0]["text"] == "1\n"
+
+    def test_timeout_still_holds_after_test_cells(self):
+        """Restoring the runner before a test cell keeps the notebook's time limit."""
+        outputs = _run(_cell("x = 1", solution=True), _cell("assert x == 1", grade=True),
+                       _cell("import time\ntime.sleep(10**6)"), timeout=0.5)
+        assert _errors(outputs[2]) == ["CellTimeoutError"]
 
 
 class TestPristine:

@@ -82,6 +82,7 @@ class TestHostileCells:
         """Allocating 50 GiB raises MemoryError in the cell; the notebook goes on."""
         (first, last), status, _ = _run(worker, "x = bytearray(50 * 2**30)", "print('ok')")
         assert _error(first)["ename"] == "MemoryError" and _text(last) == "ok\n"
+        assert status == "ok"
 
     def test_fork_bomb_is_contained(self, worker):
         """A fork bomb hits the process limit and is killed; the next job runs normally."""

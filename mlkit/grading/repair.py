@@ -1,0 +1,154 @@
+"""Put a damaged submission back into the released notebook's structure, and say what was done.
+
+Students delete, duplicate, move and retype cells, mostly by accident. Stock
+nbgrader then grades the damage rather than the work: a deleted test cell
+silently scores nothing, a moved cell runs before what it needs, a duplicated
+graded cell stops the whole submission. :class:`RepairStructure` runs first,
+before nbgrader's own sanitizing steps (which then restore the content of
+locked and test cells, hidden tests included, from the gradebook), and makes
+the structure the released one again:
+
+- a graded or locked cell that appears more than once is graded once (the
+  first copy); the others run as ordinary cells;
+- a deleted graded or locked cell is put back from the release (a deleted
+  answer is then the release's unanswered cell, which scores nothing);
+- cells moved out of the released order are put back in it, each cell the
+  student added travelling with the released cell it followed;
+- a graded cell whose type was changed gets its type back.
+
+Each repair is described in words, for the instructor's report and the
+student's feedback (see :data:`REPAIRS`).
+"""
+
+import copy
+from pathlib import Path
+
+import nbformat
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.preprocessors import NbGraderPreprocessor
+
+__all__ = ["REPAIRS", "RepairStructure", "repair"]
+
+# (student, assignment, notebook) -> list of sentences, filled while grading
+REPAIRS = {}
+
+
+def _gid(cell):
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    if meta.get("grade") or meta.get("solution") or meta.get("locked") or meta.get("task"):
+        return meta.get("grade_id")
+    return None
+
+
+def _kind(cell):
+    meta = cell["metadata"]["nbgrader"]
+    if meta.get("solution"):
+        return "answer"
+    if meta.get("grade"):
+        return "test"
+    return "locked"
+
+
+def repair(notebook, release):
+    """Repair ``notebook`` in place against ``release``; return the list of repairs made.
+
+    Args:
+        notebook: the submitted notebook (an nbformat node).
+        release: the released notebook of the same name.
+
+    Returns:
+        list of sentences, one per repair, empty when nothing was wrong.
+    """
+    repairs = []
+    released = [(gid, cell) for cell in release.cells if (gid := _gid(cell))]
+    order = {gid: position for position, (gid, _) in enumerate(released)}
+
+    seen = {}
+    for cell in notebook.cells:
+        gid = _gid(cell)
+        if gid is None:
+            continue
+        if gid in seen:
+            seen[gid] += 1
+            del cell.metadata["nbgrader"]
+        else:
+            seen[gid] = 1
+    for gid, count in seen.items():
+        if count > 1:
+            repairs.append(f"cell {gid!r} appears {count} times: the first copy is graded, the "
+                           "others run as ordinary cells.")
+
+    foreign = [gid for gid in seen if gid not in order]
+    for cell in notebook.cells:
+        if _gid(cell) in foreign:
+            del cell.metadata["nbgrader"]
+    graded = {gid for gid, cell in released if _kind(cell) != "locked"}
+    another = bool(graded) and not graded & set(seen)
+    if another:
+        repairs.append("none of its graded cells belong to this assignment (is it the notebook "
+                       "of another assignment?): it is graded as the unanswered release.")
+    elif foreign:
+        repairs.append(f"cells with grade ids this assignment does not have ({', '.join(foreign)})"
+                       " run as ordinary cells.")
+
+    for gid, cell in released:
+        if gid not in seen:
+            continue
+        mine = next(c for c in notebook.cells if _gid(c) == gid)
+        if mine.cell_type != cell.cell_type:
+            repairs.append(f"the {_kind(cell)} cell {gid!r} was changed from {cell.cell_type} "
+                           f"to {mine.cell_type}: it is graded as {cell.cell_type} again.")
+            mine.cell_type = cell.cell_type
+            if cell.cell_type == "code":
+                mine.outputs, mine.execution_count = [], None
+            else:
+                mine.pop("outputs", None)
+                mine.pop("execution_count", None)
+
+    # segments: a released cell (or the start) and the student's own cells after it
+    segments = {None: []}
+    current = None
+    present = []
+    for cell in notebook.cells:
+        gid = _gid(cell)
+        if gid in order:
+            current = gid
+            present.append(gid)
+            segments[gid] = [cell]
+        else:
+            segments[current].append(cell)
+    if present != sorted(present, key=order.get):
+        repairs.append("cells were moved out of the released order: they are run in the "
+                       "released order, each added cell after the cell it followed.")
+    cells = list(segments[None])
+    for gid, cell in released:
+        if gid in segments:
+            cells.extend(segments[gid])
+        else:
+            cells.append(copy.deepcopy(cell))
+            if not another:
+                repairs.append(f"the {_kind(cell)} cell {gid!r} was deleted: it was put back "
+                               "from the released notebook"
+                               + (" (unanswered)." if _kind(cell) == "answer" else "."))
+    notebook.cells = cells
+    return repairs
+
+
+class RepairStructure(NbGraderPreprocessor):
+    """The first sanitizing step of autograding: :func:`repair` against the released notebook."""
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        coursedir = CourseDirectory(config=self.config)
+        folder = Path(coursedir.format_path(coursedir.release_directory, ".",
+                                            info["assignment"]))
+        path = folder / f"{info['notebook']}.ipynb"
+        repairs = []
+        if path.exists():
+            repairs = repair(nb, nbformat.read(path, as_version=nbformat.NO_CONVERT))
+        else:
+            self.log.warning("No released notebook %s: the structure is not checked", path)
+        REPAIRS[(info.get("student"), info["assignment"], info["notebook"])] = repairs
+        for line in repairs:
+            self.log.warning("%s: %s", info["notebook"], line)
+        return nb, resources
