@@ -52,8 +52,9 @@ setup() {
     export PATH="$PWD/$VENV/bin:$PATH"
 }
 
-# System tools the tests need (Debian packages): bubblewrap sandboxes the autograder.
-SYSTEM_TOOLS=(bwrap:bubblewrap)
+# System tools the tests need (Debian packages): bubblewrap sandboxes the autograder;
+# the gradebook tests also run against a PostgreSQL server, started by the tests on loopback.
+SYSTEM_TOOLS=(bwrap:bubblewrap pg_ctlcluster:postgresql)
 
 system_tools() {
     local missing=() entry

@@ -13,10 +13,13 @@ from tests.helpers import ROOT, tool_env
 ASSIGNMENT = "activations"
 
 
-def release_course(course, assignment=ASSIGNMENT):
-    """A course directory with the repository's config and ``assignment`` released in it."""
+def release_course(course, assignment=ASSIGNMENT, config=""):
+    """A course directory with the repository's config (plus ``config`` lines) and
+    ``assignment`` released in it."""
     course.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "nbgrader_config.py", course / "nbgrader_config.py")
+    with (course / "nbgrader_config.py").open("a") as config_file:
+        config_file.write(config)
     shutil.copytree(ROOT / "solutions" / assignment, course / "solutions" / assignment)
     subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment,
                     "--force"], cwd=course, env=tool_env(), check=True, capture_output=True)
@@ -55,3 +58,18 @@ def mlkit_grade(course, *args, **kwargs):
 def released_course(tmp_path_factory):
     """A released course with no submissions, to copy."""
     return release_course(tmp_path_factory.mktemp("released") / "course")
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """``postgres(name)``: the URL of a new database on a PostgreSQL server on 127.0.0.1."""
+    import os
+
+    from tests.autograding import postgres as pg
+
+    if not pg.available():
+        if os.environ.get("MLKIT_REQUIRE_SANDBOX") == "1":
+            pytest.fail("PostgreSQL is required here: ./dev.sh test installs it")
+        pytest.skip("PostgreSQL (Debian package postgresql) is not installed")
+    with pg.server() as url:
+        yield url
