@@ -122,7 +122,7 @@ def _export(args):
 def _report(args):
     from mlkit.grading.report import write_report
 
-    path = write_report(args.course, args.html)
+    path = write_report(args.course, Path(args.html).resolve())
     print(f"Class report written to {path}")
     return 0
 

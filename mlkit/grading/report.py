@@ -87,7 +87,7 @@ def write_report(course, path="report.html"):
 
     Args:
         course: the course directory (its ``nbgrader_config.py`` gives the gradebook).
-        path: the HTML file to write (relative paths are relative to the course).
+        path: the HTML file to write (a relative path is relative to the current directory).
     """
     from mlkit.grading.autograde import _config
 
@@ -125,7 +125,5 @@ def write_report(course, path="report.html"):
         parts.append("</table>")
     parts.append("</body></html>")
     target = Path(path)
-    if not target.is_absolute():
-        target = Path(course) / target
     target.write_text("\n".join(parts), encoding="utf-8")
     return target

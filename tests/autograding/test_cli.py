@@ -1,0 +1,85 @@
+"""Tests of the mlkit-grade command line: roster, collect, export, report, and its errors."""
+
+import csv
+import shutil
+import zipfile
+
+import pytest
+from nbgrader.api import Gradebook
+
+from tests.autograding.conftest import ASSIGNMENT, mlkit_grade, submit
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("sandbox")]
+
+
+@pytest.fixture
+def course(released_course, tmp_path):
+    path = tmp_path / "course"
+    shutil.copytree(released_course, path)
+    return path
+
+
+def test_not_a_course(tmp_path):
+    """Run outside a course directory, it says so and exits 2."""
+    result = mlkit_grade(tmp_path, "autograde")
+    assert result.returncode == 2 and "has no nbgrader_config.py" in result.stderr
+
+
+def test_roster_import(course):
+    """A roster CSV puts the students, with their names, in the gradebook."""
+    roster = course / "students.csv"
+    roster.write_text("id,first_name,last_name,email\nkim01,Min-ji,Kim,kim@example.org\n"
+                      "lee02,Jun,Lee,lee@example.org\n")
+    result = mlkit_grade(course, "roster", "import", str(roster))
+    assert result.returncode == 0, result.stderr[-2000:]
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        assert gradebook.find_student("kim01").last_name == "Kim"
+        assert {s.id for s in gradebook.students} == {"kim01", "lee02"}
+
+
+def test_roster_without_id_column(course):
+    """A CSV without an id column is refused with what was expected and received."""
+    roster = course / "students.csv"
+    roster.write_text("name,email\nKim,kim@example.org\n")
+    result = mlkit_grade(course, "roster", "import", str(roster))
+    assert result.returncode == 2
+    assert "with an `id` column" in result.stderr and "'name,email'" in result.stderr
+
+
+def test_collect_an_lms_zip(course):
+    """An LMS zip lands in submitted/<student>/<assignment>/ through nbgrader's zip_collect."""
+    with (course / "nbgrader_config.py").open("a") as config:
+        config.write("\nc.FileNameCollectorPlugin.named_regexp = "
+                     "r'.*/(?P<student_id>[a-z0-9]+)_(?P<file_id>.+\\.ipynb)'\n")
+    notebook = submit(course, "template", {})
+    archive = course.parent / "download.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for student in ["kim01", "lee02"]:
+            zipped.write(notebook, f"{student}_{ASSIGNMENT}.ipynb")
+    shutil.rmtree(course / "submitted")
+    result = mlkit_grade(course, "collect", str(archive), "--assignment", ASSIGNMENT)
+    assert result.returncode == 0, result.stderr[-3000:]
+    for student in ["kim01", "lee02"]:
+        assert (course / "submitted" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").is_file()
+
+
+def test_collect_missing_file(course):
+    """A zip that does not exist is named in the error."""
+    result = mlkit_grade(course, "collect", "nowhere.zip", "--assignment", ASSIGNMENT)
+    assert result.returncode == 2 and "no such file" in result.stderr
+
+
+def test_grade_export_and_report(course):
+    """After autograde, export writes one CSV row per student and report draws the class."""
+    submit(course, "kim01", {})
+    submit(course, "lee02", None)
+    assert mlkit_grade(course, "autograde").returncode == 0
+    assert mlkit_grade(course, "export", str(course / "grades.csv")).returncode == 0
+    with (course / "grades.csv").open() as file:
+        rows = {row["student_id"]: float(row["score"]) for row in csv.DictReader(file)}
+    assert rows == {"kim01": 14.0, "lee02": 0.0}
+    result = mlkit_grade(course, "report", str(course / "report.html"))
+    assert result.returncode == 0
+    page = (course / "report.html").read_text()
+    assert "<img src='data:image/png;base64," in page and "2 students" in page
+    assert "sigmoid_values</td><td>2</td><td>1 of 2</td>" in page
