@@ -140,7 +140,7 @@ class Worker:
         self.max_processes = max_processes
         self.process = None
         self.cgroup = None
-        self.log = tempfile.TemporaryFile()  # noqa: SIM115 (closed with the worker)
+        self.log = None
         self.start(wait=wait)
 
     def start(self, wait=True):
@@ -150,6 +150,7 @@ class Worker:
         the thread that made it (``--die-with-parent``).
         """
         env = dict(os.environ, PYTHONUNBUFFERED="1", TF_CPP_MIN_LOG_LEVEL="2")
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
         preexec = None
         if self.sandbox:
             bwrap = shutil.which("bwrap")
@@ -247,6 +248,9 @@ class Worker:
             self.process.wait()
             self.process.stdout.close()
             self.process = None
+        if self.log is not None:
+            self.log.close()
+            self.log = None
         if self.cgroup is not None:
             with contextlib.suppress(OSError):
                 self.cgroup.rmdir()

@@ -49,9 +49,9 @@ def class_of(size=4):
 
 def mlkit_grade(course, *args, **kwargs):
     """Run the ``mlkit-grade`` command line in ``course``."""
+    kwargs.setdefault("env", tool_env())
     return subprocess.run([sys.executable, "-m", "mlkit.grading.cli", "--course", str(course),
-                           *args], env=tool_env(), capture_output=True, text=True,
-                          timeout=1800, **kwargs)
+                           *args], capture_output=True, text=True, timeout=1800, **kwargs)
 
 
 @pytest.fixture(scope="session")

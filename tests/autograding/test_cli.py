@@ -2,12 +2,15 @@
 
 import csv
 import shutil
+import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 from nbgrader.api import Gradebook
 
 from tests.autograding.conftest import ASSIGNMENT, mlkit_grade, submit
+from tests.helpers import tool_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("sandbox")]
 
@@ -83,3 +86,17 @@ def test_grade_export_and_report(course):
     page = (course / "report.html").read_text()
     assert "<img src='data:image/png;base64," in page and "2 students" in page
     assert "sigmoid_values</td><td>2</td><td>1 of 2</td>" in page
+
+
+def test_without_bwrap_it_refuses_unless_told(course):
+    """Where bwrap cannot be found, autograde names what is off and stops; --unsandboxed goes on."""
+    submit(course, "kim01", {})
+    no_bwrap = {"PATH": str(Path(sys.executable).parent)}  # the venv's bin/ only
+    refused = mlkit_grade(course, "autograde", env={**tool_env(), **no_bwrap})
+    assert refused.returncode == 3
+    assert "bubblewrap (bwrap) is not installed" in refused.stderr
+    assert "pass --unsandboxed" in refused.stderr
+    assert not (course / "autograded").exists()
+    accepted = mlkit_grade(course, "autograde", "--unsandboxed", env={**tool_env(), **no_bwrap})
+    assert accepted.returncode == 0, accepted.stderr[-3000:]
+    assert "1 graded" in accepted.stdout

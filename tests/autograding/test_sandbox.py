@@ -135,3 +135,12 @@ class TestIsolation:
                     "len([p for p in os.listdir('/proc') if p.isdigit()]))")
         assert status == "ok"
         assert _text(outputs) == "False False False False 3\n"
+
+
+def test_close_releases_everything():
+    """Closing a worker stops its zygote, removes its cgroup and closes its log file."""
+    worker = Worker()
+    process, cgroup = worker.process, worker.cgroup
+    worker.close()
+    assert process.poll() is not None and worker.log is None
+    assert cgroup is None or not cgroup.exists()

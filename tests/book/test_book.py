@@ -2,8 +2,10 @@
 
 import ast
 import html
+import itertools
 import re
 
+import numpy as np
 import pytest
 import yaml
 
@@ -67,12 +69,43 @@ def _source_of(module, qualname):
 CHAPTERS = {
     "activations": (2, [("numpy/activations.py", "sigmoid"), ("numpy/activations.py", "elu"),
                         ("tensorflow/activations.py", "elu")]),
+    "backprop": (3, [("numpy/layers.py", "dense_backward"),
+                     ("tensorflow/layers.py", "dense_backward"),
+                     ("numpy/layers.py", "activation_backward"),
+                     ("tensorflow/layers.py", "activation_backward"),
+                     ("numpy/losses.py", "binary_cross_entropy_grad"),
+                     ("numpy/mlp.py", "MLP.backward"),
+                     ("testing/gradients.py", "numerical_gradient"),
+                     ("testing/gradients.py", "rel_error")]),
+    "matrix_notation": (2, [("numpy/linear.py", "linear_predict"),
+                            ("numpy/linear.py", "linear_mse_grads"),
+                            ("numpy/linear.py", "linear_gradient_step"),
+                            ("numpy/linear.py", "least_squares"),
+                            ("numpy/linear.py", "standardize"),
+                            ("numpy/linear.py", "LinearRegression.fit"),
+                            ("tensorflow/linear.py", "linear_mse_grads"),
+                            ("tensorflow/linear.py", "LinearRegression.fit")]),
+    "mnist": (3, [("numpy/mlp.py", "MLP.fit"), ("tensorflow/mlp.py", "MLP.fit")]),
     "neurons": (2, [("numpy/neurons.py", "tlu"), ("numpy/neurons.py", "tlu_layer"),
                     ("tensorflow/neurons.py", "tlu_layer")]),
     "perceptron": (3, [("numpy/perceptron.py", "perceptron_update"),
                        ("numpy/perceptron.py", "Perceptron.fit"),
                        ("tensorflow/perceptron.py", "perceptron_update"),
                        ("tensorflow/perceptron.py", "Perceptron.fit")]),
+    "softmax": (4, [("numpy/losses.py", "softmax"), ("numpy/losses.py", "log_softmax"),
+                    ("numpy/losses.py", "cross_entropy"),
+                    ("numpy/losses.py", "binary_cross_entropy"),
+                    ("numpy/losses.py", "softmax_cross_entropy_grad"),
+                    ("numpy/losses.py", "sparse_cross_entropy"),
+                    ("tensorflow/losses.py", "softmax_cross_entropy_grad"),
+                    ("tensorflow/losses.py", "sparse_cross_entropy")]),
+    "xor_mlp": (4, [("numpy/mlp.py", "MLP.forward"), ("numpy/mlp.py", "MLP.backward"),
+                    ("numpy/mlp.py", "MLP.fit"), ("tensorflow/mlp.py", "MLP.forward"),
+                    ("tensorflow/mlp.py", "MLP.backward"), ("tensorflow/mlp.py", "MLP.fit"),
+                    ("tensorflow/mlp.py", "MLP._train_step")]),
+    "keras_mlp": (4, [("keras_models.py", "regression_mlp"),
+                      ("keras_models.py", "_classification_head"),
+                      ("keras_models.py", "classification_mlp")]),
 }
 LISTINGS = [(chapter, module, qualname)
             for chapter, (_, listings) in CHAPTERS.items() for module, qualname in listings]
@@ -193,3 +226,418 @@ class TestPerceptronChapter:
         assert "identical  : True" in text
         assert "scikit-learn right on all: True" in text
         assert "mlkit right on all       : True" in text
+
+
+def _deep_gradient_norms(activation, num_layers=10, width=64, seed=0):
+    """Norms of dW per layer of the chapter's deep network, back-propagated here without mlkit."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(256, width))
+    y = rng.integers(0, 2, size=(256, 1)).astype(float)
+    gain = 2.0 if activation == "relu" else 1.0
+    sizes = [width] * (num_layers + 1) + [1]
+    params = [(rng.normal(scale=np.sqrt(gain / n_in), size=(n_in, n_out)), np.zeros(n_out))
+              for n_in, n_out in itertools.pairwise(sizes)]
+    inputs, pre_activations, H = [], [], X
+    for W, b in params[:-1]:
+        inputs.append(H)
+        pre_activations.append(H @ W + b)
+        H = (1 / (1 + np.exp(-pre_activations[-1])) if activation == "sigmoid"
+             else np.maximum(pre_activations[-1], 0.0))
+    logits = H @ params[-1][0] + params[-1][1]
+    grad = (1 / (1 + np.exp(-logits)) - y) / y.size
+    norms = [np.linalg.norm(H.T @ grad)]
+    grad = grad @ params[-1][0].T
+    for (W, _), X_in, Z in zip(params[-2::-1], inputs[::-1], pre_activations[::-1], strict=True):
+        s = 1 / (1 + np.exp(-Z))
+        grad = grad * (s * (1 - s) if activation == "sigmoid" else (Z > 0))
+        norms.append(np.linalg.norm(X_in.T @ grad))
+        grad = grad @ W.T
+    return norms[::-1]
+
+
+class TestBackpropChapter:
+    def test_hand_computed_graphs(self, built_book):
+        """The two graphs' forward values and gradients are those of the chain rule by hand."""
+        text = _text(built_book.page("backprop"))
+        # f = (x + y) z at (-2, 5, -4): q = 3, f = -12; df/dx = df/dy = z, df/dz = x + y.
+        assert "forward : q = 3.0, f = -12.0" in text
+        assert "backward: df/dx = -4.0, df/dy = -4.0, df/dz = 3.0" in text
+        assert "numerical gradient: [-4. -4.  3.]" in text
+        # h = sigmoid(w . x + b) with w = (2, -3), x = (-1, -2), b = -3: z = 1.
+        s = 1 / (1 + np.exp(-1.0))
+        dz = s * (1 - s)
+        assert f"forward : w*x = [-2.  6.], z = 1.0, h = {s:.3f}" in text
+        assert (f"backward: dh/dz = {dz:.3f}, dh/dw = {np.round(dz * np.array([-1.0, -2.0]), 3)}, "
+                f"dh/dx = {np.round(dz * np.array([2.0, -3.0]), 3)}, dh/db = {dz:.3f}") in text
+        expected = np.round(dz * np.array([-1.0, -2.0, 2.0, -3.0, 1.0]), 3)
+        assert f"numerical gradient (w, x, b): {expected}" in text
+
+    def test_gradient_checks_pass(self, built_book):
+        """Every backward pass checks below 1e-7; the wrong one and the kink's do not."""
+        text = _text(built_book.page("backprop"))
+        checks = re.findall(
+            r"^(dX: shape \(5, 3\)|dW: shape \(3, 2\)|db: shape \(2,\)|sigmoid\s*|tanh\s*|"
+            r"relu\s*|leaky_relu|elu\s*|d[Wb][12]|right backward pass)"
+            r"[:,] .*relative error ([0-9.e+-]+)$", text, flags=re.MULTILINE)
+        assert len(checks) == 13, checks
+        for name, error in checks:
+            assert float(error) < 1e-7, name
+        loss_check = re.search(r"relative error of the loss gradient: ([0-9.e+-]+)", text)
+        assert float(loss_check.group(1)) < 1e-7
+        tape = re.findall(r"relative error between mlkit and GradientTape ([0-9.e+-]+)", text)
+        assert len(tape) == 4 and all(float(error) < 1e-12 for error in tape)
+        wrong = re.search(r"wrong backward pass: relative error ([0-9.e+-]+)", text)
+        assert float(wrong.group(1)) > 1e-2
+        assert "numerical: [[1.   0.   0.65]]" in text and "relative error 0.21" in text
+
+    def test_cost_of_finite_differences(self, built_book):
+        """Two forward passes per weight: 16 for the 8 weights of W1, 2P for 784-100-10."""
+        text = _text(built_book.page("backprop"))
+        assert "W1 has 8 weights; the numerical gradient took 16 forward passes" in text
+        P = 784 * 100 + 100 + 100 * 10 + 10
+        assert f"{P:,} parameters: {2 * P:,} forward passes per gradient" in text
+
+    def test_vanishing_gradients(self, built_book):
+        """The printed layer gradients are those of the same network back-propagated here."""
+        text = _text(built_book.page("backprop"))
+        for activation in ["sigmoid", "relu"]:
+            norms = _deep_gradient_norms(activation)
+            assert (f"{activation:7s}: |dW| of layer 1 = {norms[0]:.1e}, of layer 11 = "
+                    f"{norms[-1]:.1e}, ratio {norms[0] / norms[-1]:.1e}") in text
+        assert _deep_gradient_norms("sigmoid")[0] < 1e-5 < _deep_gradient_norms("relu")[0]
+
+    def test_mlp_learns_xor(self, built_book):
+        """The MLP trained with back-propagation gets the four XOR examples right."""
+        text = _text(built_book.page("backprop"))
+        assert "predictions: [0 1 1 0] labels: [0 1 1 0]" in text
+
+
+class TestSoftmaxChapter:
+    BIG = np.array([1000.0, 0.0, -1000.0])
+
+    def test_probabilities_and_losses_are_those_of_mlkit(self, built_book):
+        """The lecture's scores [2, 1, 0.1], their softmax and cross-entropies are mlkit's."""
+        text = _text(built_book.page("softmax"))
+        p = mk.softmax(np.array([2.0, 1.0, 0.1]))
+        assert "scores W x   : [2.  1.  0.1]" in text
+        assert f"probabilities: {p.round(3)}" in text
+        for label, name in [(0, "A"), (2, "C")]:
+            loss = mk.cross_entropy(np.eye(3)[label], p)
+            assert f"true class {name}: L = {np.eye(3)[label]}, D(S, L) = {loss:.4f}" in text
+        assert f"binary_cross_entropy        : {mk.binary_cross_entropy([1.0], [0.8])}" in text
+        assert f"cross_entropy of two classes: {mk.cross_entropy([1.0, 0.0], [0.8, 0.2])}" in text
+
+    def test_slide_sign_error_is_pointed_out(self, built_book):
+        """The page says the slide's + in the logistic cost is wrong, and shows its values."""
+        text = _text(built_book.page("softmax"))
+        assert "slide prints this cost as" in text and "with a plus in the middle" in text
+        for H in [0.1, 0.9, 0.999]:
+            cost = -np.log(1 - H)
+            assert f"y = 0, H(x) = {H:5}: cost {cost:7.3f}   slide's version {-cost:7.3f}" in text
+
+    def test_labels_and_their_mix_up(self, built_book):
+        """One-hot and integer labels give the same losses, and mixing them up is an error."""
+        text = _text(built_book.page("softmax"))
+        match = re.search(r"cross_entropy\(Y, S\)\s+: (\[[^\]]+\])\s+"
+                          r"sparse_cross_entropy\(y, S\): (\[[^\]]+\])", text)
+        assert match and match.group(1) == match.group(2)
+        assert ("`y_true` must hold one-hot labels of the shape of `y_pred`, (4, 3). "
+                "Received: y_true.shape=(4,), which looks like integer class labels") in text
+
+    def test_stability_demonstrations(self, built_book):
+        """The naive softmax overflows to nan, mlkit's does not, and log-softmax stays exact."""
+        text = _text(built_book.page("softmax"))
+        assert "naive softmax: overflow encountered in exp" in text
+        assert "naive softmax(big) = [nan  0.  0.]" in text
+        assert f"mk.softmax(big) = {mk.softmax(self.BIG)}" in text
+        assert "-log softmax(s)[2]: inf" in text
+        assert f"-log_softmax(s)[2]: {-mk.log_softmax(self.BIG)[2]}" in text
+        right = np.array([0.0, 0.0, 1.0])
+        assert "naive, log of softmax        : nan" in text
+        assert (f"from probabilities (clipped) : {mk.cross_entropy(right, mk.softmax(self.BIG))}"
+                in text)
+        assert (f"from logits (log-softmax)    : "
+                f"{mk.cross_entropy(right, self.BIG, from_logits=True)}") in text
+        z = np.array([[-1000.0, 1000.0]])
+        assert (f"labels [1, 0]: {mk.binary_cross_entropy([[1.0, 0.0]], z, from_logits=True)}"
+                in text)
+
+    def test_gradient_checks_pass(self, built_book):
+        """Finite differences and GradientTape agree with (P - Y) / n, as printed."""
+        text = _text(built_book.page("softmax"))
+        error = re.search(r"relative error against finite differences: ([\d.e+-]+)", text)
+        assert error and float(error.group(1)) < 1e-7
+        tape = re.search(r"max \|GradientTape - \(P - Y\) / n\| = ([\d.e+-]+)", text)
+        assert tape and float(tape.group(1)) < 1e-12
+
+    def test_keras_comparison(self, built_book):
+        """Every row of the comparison with Keras shows differences at rounding level."""
+        text = _text(built_book.page("softmax"))
+        for name in ["softmax", "cross_entropy", "sparse_cross_entropy", "binary_cross_entropy",
+                     "mean_squared_error"]:
+            row = re.search(rf"^{name}\s+\([\d, ]+\)\s+([\d.e+-]+)\s+([\d.e+-]+)\s*$", text,
+                            flags=re.MULTILINE)
+            assert row, f"no row for {name}"
+            assert float(row.group(1)) < 1e-12 and float(row.group(2)) < 1e-12
+
+
+def _test_scores():
+    """The five students' quiz scores and final scores, written out here, not loaded by mlkit."""
+    X = np.array([[73.0, 80.0, 75.0], [93.0, 88.0, 93.0], [89.0, 91.0, 90.0],
+                  [96.0, 98.0, 100.0], [73.0, 66.0, 70.0]])
+    y = np.array([[152.0], [185.0], [180.0], [196.0], [142.0]])
+    return X, y
+
+
+class TestMatrixNotationChapter:
+    def test_shapes_and_layouts(self, built_book):
+        """The worked shapes, the transposed lecture layout and mlkit's shape error are shown."""
+        text = _text(built_book.page("matrix_notation"))
+        assert "X (5, 3) @ W (3, 1) + b (1,) -> y_hat (5, 1)" in text
+        assert "X (5, 3) @ W (3, 2) -> (5, 2)" in text
+        assert "X (2, 3) @ W (3, 2) -> (2, 2)" in text
+        assert "by hand, student 1: 228 76.0" in text
+        assert "transposes of each other   : True" in text
+        assert ("W_lecture  : `W` must have shape (n_features, n_outputs) with n_features = 3 "
+                "from `X`. Received: W.shape=(1, 3)") in text
+        assert "same result: True" in text
+
+    def test_least_squares_is_the_oracle(self, built_book):
+        """The printed least-squares weights are those of np.linalg.lstsq and of mlkit."""
+        text = _text(built_book.page("matrix_notation"))
+        X, y = _test_scores()
+        X_ones = np.hstack([X, np.ones((5, 1))])
+        solution = np.linalg.lstsq(X_ones, y, rcond=None)[0].ravel()
+        W, b = mk.least_squares(X, y)
+        np.testing.assert_allclose(np.append(W, b), solution, rtol=1e-9)
+        loss = np.mean((X_ones @ solution[:, None] - y) ** 2)
+        assert (f"least squares: W = {W.ravel().round(4)}  b = {b.round(4)}  "
+                f"loss = {loss:.4f}") in text
+        assert f"scikit-learn : W = {W.ravel().round(4)}  b = {b.round(4)}" in text
+
+    def test_gradient_descent_runs(self, built_book):
+        """The printed losses of the lecture's run and of the four scaled and unscaled runs."""
+        text = _text(built_book.page("matrix_notation"))
+        X, y = _test_scores()
+        model = mk.LinearRegression(lr=1e-6, num_epochs=2001).fit(X, y)
+        assert f"epoch     0 | loss {np.mean(y ** 2):12.4f}" in text
+        assert f"epoch  2000 | loss {model.loss_history_[2000]:12.4f}" in text
+        X_scaled = (X - X.mean(axis=0)) / X.std(axis=0)
+        for name, data, lr in [("unscaled, lr = 1e-6", X, 1e-6),
+                               ("standardized, lr = 0.3", X_scaled, 0.3)]:
+            run = mk.LinearRegression(lr=lr, num_epochs=2000).fit(data, y)
+            assert f"{name:24s}: loss after 2000 epochs {run.loss_history_[-1]:.5f}" in text
+
+    def test_learning_rate_limit_and_scaling(self, built_book):
+        """The stable limit and the condition numbers are those of the Hessian computed here."""
+        text = _text(built_book.page("matrix_notation"))
+        X, _ = _test_scores()
+        X_ones = np.hstack([X, np.ones((5, 1))])
+        eigenvalues = np.linalg.eigvalsh(2 / 5 * X_ones.T @ X_ones)
+        assert f"largest stable learning rate 2 / lambda_max = {2 / eigenvalues[-1]:.2e}" in text
+        assert f"condition number = {eigenvalues[-1] / eigenvalues[0]:.2e}" in text
+        X_scaled = (X - X.mean(axis=0)) / X.std(axis=0)
+        scaled_ones = np.hstack([X_scaled, np.ones((5, 1))])
+        scaled = np.linalg.eigvalsh(2 / 5 * scaled_ones.T @ scaled_ones)
+        assert f"largest stable learning rate = {2 / scaled[-1]:.3f}" in text
+        assert f"condition number = {scaled[-1] / scaled[0]:.0f}" in text
+        assert f"lr = {1.1 * 2 / eigenvalues[-1]:.2e}: Training diverged at epoch" in text
+
+    def test_backends_and_the_tape_agree(self, built_book):
+        """The tape's gradient matches the analytic one, and both backends make the same run."""
+        text = _text(built_book.page("matrix_notation"))
+        tape = re.search(r"max \|tape - analytic\|, dW: (\S+)\s+db: (\S+)", text)
+        assert tape and float(tape.group(1)) < 1e-9 and float(tape.group(2)) < 1e-9
+        runs = re.findall(r"(NumPy|TensorFlow) +: W = \[([^\]]+)\]", text)
+        assert len(runs) == 2 and runs[0][1] == runs[1][1]
+        difference = re.search(r"largest difference in loss_history_: (\S+)", text)
+        assert difference and float(difference.group(1)) < 1e-9
+        assert "relative error dW:" in text
+        errors = re.search(r"relative error dW: (\S+) \| db: (\S+)", text)
+        assert errors and float(errors.group(1)) < 1e-7 and float(errors.group(2)) < 1e-7
+
+
+def _xor_runs(num_hiddens, seeds, lr=1.0, num_epochs=3000):
+    """Full-batch gradient descent on XOR from mk.MLP's initial weights, written here without mlkit.
+
+    All seeds train at once (stacked along a first axis). Returns, per seed, whether the
+    trained network gets all four examples right.
+    """
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    y = np.array([[0.0], [1.0], [1.0], [0.0]])
+    limit1, limit2 = np.sqrt(6 / (2 + num_hiddens)), np.sqrt(6 / (num_hiddens + 1))
+    W1, W2 = [], []
+    for seed in seeds:
+        rng = np.random.default_rng(seed)
+        W1.append(rng.uniform(-limit1, limit1, size=(2, num_hiddens)))
+        W2.append(rng.uniform(-limit2, limit2, size=(num_hiddens, 1)))
+    W1, W2 = np.array(W1), np.array(W2)
+    b1, b2 = np.zeros((len(W1), 1, num_hiddens)), np.zeros((len(W1), 1, 1))
+    for _ in range(num_epochs):
+        H = 1 / (1 + np.exp(-(X @ W1 + b1)))                   # (seeds, 4, num_hiddens)
+        dlogits = (1 / (1 + np.exp(-(H @ W2 + b2))) - y) / 4   # (seeds, 4, 1)
+        dZ1 = dlogits @ W2.transpose(0, 2, 1) * H * (1 - H)
+        W1, b1 = W1 - lr * X.T @ dZ1, b1 - lr * dZ1.sum(axis=1, keepdims=True)
+        W2 = W2 - lr * H.transpose(0, 2, 1) @ dlogits
+        b2 = b2 - lr * dlogits.sum(axis=1, keepdims=True)
+    p = 1 / (1 + np.exp(-(1 / (1 + np.exp(-(X @ W1 + b1))) @ W2 + b2)))
+    return np.all((p > 0.5) == (y > 0.5), axis=(1, 2))
+
+
+class TestXorMlpChapter:
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+
+    def test_truth_table_of_the_hand_wired_network(self, built_book):
+        """The printed x1, x2, h1, h2, y, rounded y are those of the lecture's weights."""
+        text = _text(built_book.page("xor_mlp"))
+
+        def sigmoid(z):
+            return 1 / (1 + np.exp(-z))
+
+        for x1, x2 in self.X:
+            h1 = sigmoid(20 * x1 + 20 * x2 - 10)
+            h2 = sigmoid(-20 * x1 - 20 * x2 + 30)
+            out = sigmoid(20 * h1 + 20 * h2 - 30)
+            assert round(out) == int(x1) ^ int(x2)
+            row = f" {x1:.0f}  {x2:.0f} | {h1:.6f} {h2:.6f} | {out:.3e} |    {out:.0f}"
+            assert row in text, row
+        for gate in ["h1 rounded is OR(x1, x2)  : True", "h2 rounded is NAND(x1, x2): True",
+                     "y rounded is AND(h1, h2)  : True", "y rounded is XOR(x1, x2)  : True"]:
+            assert gate in text
+
+    def test_training_and_backends(self, built_book):
+        """mk.MLP learns XOR from seed 0 as printed; TensorFlow and the batched runs agree."""
+        text = _text(built_book.page("xor_mlp"))
+        model = mk.MLP((2,), activation="sigmoid", loss="binary_cross_entropy", lr=1.0,
+                       num_epochs=3000, batch_size=None, seed=0).fit(self.X, [0, 1, 1, 0])
+        assert f"epoch 3000: loss {model.history_['loss'][-1]:.4f}, accuracy 1.00" in text
+        assert "| predict: [0 1 1 0]" in text
+        assert "TensorFlow's predictions: [0 1 1 0]" in text
+        gaps = re.findall(r"largest difference (?:of the 500 losses:|from mk.MLP's losses) "
+                          r"(\d\S*)", text)
+        assert len(gaps) == 4 and all(float(gap) < 1e-12 for gap in gaps), gaps
+
+    def test_success_rates_are_recomputed(self, built_book):
+        """The printed success rates over 50 seeds are those of gradient descent run here."""
+        text = _text(built_book.page("xor_mlp"))
+        rows = re.findall(r"^2-(\d)-1\s+(\d+)/50\s+(\d+)%$", text, flags=re.MULTILINE)
+        assert [int(h) for h, _, _ in rows] == [2, 3, 4, 8], rows
+        for num_hiddens, succeeded, percent in rows:
+            learned = _xor_runs(int(num_hiddens), range(50))
+            assert int(succeeded) == sum(learned), num_hiddens
+            assert int(percent) == round(100 * sum(learned) / 50)
+        two_hidden = int(rows[0][1])
+        assert 0 < two_hidden < 50 and all(int(row[1]) > two_hidden for row in rows[1:])
+
+    def test_stuck_runs_are_stuck_with_mlkit(self, built_book):
+        """A seed printed as stuck is stuck for mk.MLP too, at about ln(2) / 2."""
+        text = _text(built_book.page("xor_mlp"))
+        stuck = re.findall(r"^\s*(\d+) \|\s+\[([^\]]+)\]\s+\| (\S+) \| \S+ \(stuck\)$", text,
+                           flags=re.MULTILINE)
+        assert len(stuck) == 5, stuck
+        seed, outputs, loss = stuck[0]
+        model = mk.MLP((2,), activation="sigmoid", loss="binary_cross_entropy", lr=1.0,
+                       num_epochs=3000, batch_size=None, seed=int(seed)).fit(self.X, [0, 1, 1, 0])
+        assert model.score(self.X, [0, 1, 1, 0]) < 1.0
+        assert float(loss) == pytest.approx(model.history_["loss"][-1], abs=2e-4)
+        assert float(loss) == pytest.approx(np.log(2) / 2, abs=0.01)
+        assert sorted(float(v) for v in outputs.split()) == pytest.approx([0, 0.5, 0.5, 1],
+                                                                           abs=0.01)
+
+
+class TestKerasMlpChapter:
+    def test_lecture_model_reaches_the_lecture_accuracy(self, built_book):
+        """The Fashion-MNIST MLP has 266,610 parameters and a printed test accuracy above 0.8."""
+        text = _text(built_book.page("keras_mlp"))
+        n_params = 784 * 300 + 300 + 300 * 100 + 100 + 100 * 10 + 10
+        assert f"count_params(): {n_params}" in text
+        match = re.search(r"test loss: ([\d.]+), test accuracy: ([\d.]+)", text)
+        assert match, "no test accuracy printed"
+        assert 0.8 < float(match.group(2)) < 1.0
+        assert 0.0 < float(match.group(1)) < 0.6
+
+    def test_three_rounded_probability_rows(self, built_book):
+        """y_proba.round(2) shows 3 rows of 10 probabilities; each argmax is the printed class."""
+        from mlkit.datasets import load_fashion_mnist
+
+        text = _text(built_book.page("keras_mlp"))
+        block = re.search(r"\[\[([^\]]*)\]\s*\[([^\]]*)\]\s*\[([^\]]*)\]\]\s*predicted: "
+                          r"(\[[^\]]*\])\s*true\s*: (\[[^\]]*\])", text)
+        assert block, "the rounded probabilities and the predicted classes are not in the page"
+        rows = np.array([[float(v) for v in block.group(i).split()] for i in (1, 2, 3)])
+        assert rows.shape == (3, 10)
+        assert np.all((rows >= 0) & (rows <= 1))
+        np.testing.assert_allclose(rows.sum(axis=1), 1.0, atol=0.06)  # 10 values rounded
+        names = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
+                 "Sneaker", "Bag", "Ankle boot"]
+        predicted = ast.literal_eval(block.group(4))
+        assert predicted == [names[k] for k in rows.argmax(axis=1)]
+        _, (_, y_test) = load_fashion_mnist()
+        assert ast.literal_eval(block.group(5)) == [names[k] for k in y_test[:3]]
+
+    def test_both_losses_print_minus_log_of_the_right_class(self, built_book):
+        """Sparse and categorical cross-entropy both print -log p of the right class."""
+        text = _text(built_book.page("keras_mlp"))
+        p = np.array([[0.1, 0.2, 0.7], [0.8, 0.1, 0.1], [0.3, 0.4, 0.3]])
+        expected = str((-np.log(p[np.arange(3), [2, 0, 1]])).round(4))
+        for label in ["sparse_categorical_crossentropy(y_int, p)  :",
+                      "categorical_crossentropy(y_one_hot, p)     :",
+                      "-log p[right class]                         :"]:
+            assert f"{label} {expected}" in text
+
+    def test_builders_and_their_error_are_shown(self, built_book):
+        """The builders' models follow the tables, and multiclass with one output is refused."""
+        text = _text(built_book.page("keras_mlp"))
+        assert ("Fashion-MNIST: 300 relu -> 100 relu -> 10 softmax | loss "
+                "sparse_categorical_crossentropy") in text
+        assert "spam filter  : 100 relu -> 1 sigmoid | loss binary_crossentropy" in text
+        assert "house prices : 30 relu -> 1 softplus | loss mse" in text
+        assert ("multiclass, 1 output -> A multiclass classifier needs one output unit per "
+                "class, at least 2.") in text
+        assert "tf.keras.layers.Dense is keras.layers.Dense: True" in text
+
+    def test_regression_against_the_linear_baseline(self, built_book):
+        """The printed linear test MSE is scikit-learn's, and both models beat the mean."""
+        from sklearn.datasets import load_diabetes
+        from sklearn.linear_model import LinearRegression
+        from sklearn.model_selection import train_test_split
+        from sklearn.preprocessing import StandardScaler
+
+        text = _text(built_book.page("keras_mlp"))
+        X, y = load_diabetes(return_X_y=True)
+        X_rest, X_test, y_rest, y_test = train_test_split(X, y, test_size=0.2, random_state=42)
+        X_train, _, y_train, _ = train_test_split(X_rest, y_rest, test_size=0.25, random_state=42)
+        scaler = StandardScaler().fit(X_train)
+        linear = LinearRegression().fit(scaler.transform(X_train), y_train)
+        mse_linear = np.mean((linear.predict(scaler.transform(X_test)) - y_test) ** 2)
+        assert f"test MSE, linear regression  : {mse_linear:7.1f}" in text
+        mse_mean = float(re.search(r"predicting the mean: +([\d.]+)", text).group(1))
+        mse_mlp = float(re.search(r"test MSE, MLP +: +([\d.]+)", text).group(1))
+        assert max(mse_linear, mse_mlp) < mse_mean
+
+
+class TestMnistChapter:
+    def test_both_networks_pass_98_percent(self, built_book):
+        """The printed test accuracies of the NumPy MLP and of Keras are at least 0.98."""
+        text = _text(built_book.page("mnist"))
+        numpy_accuracy = re.search(r"NumPy MLP test accuracy: (0\.\d{4})", text)
+        keras_accuracy = re.search(r"Keras test accuracy: (0\.\d{4})", text)
+        assert numpy_accuracy and keras_accuracy, "the test accuracies are not in the page"
+        assert float(numpy_accuracy.group(1)) >= 0.98
+        assert float(keras_accuracy.group(1)) >= 0.98
+
+    def test_mistakes_are_counted_from_the_accuracies(self, built_book):
+        """The number of wrong test digits printed agrees with the printed test accuracies."""
+        text = _text(built_book.page("mnist"))
+        accuracies = re.search(r"test accuracy: NumPy (0\.\d{4}), Keras (0\.\d{4})", text)
+        wrong = re.search(r"test digits wrong: NumPy (\d+), Keras (\d+), both (\d+)", text)
+        assert accuracies and wrong
+        for accuracy, count in zip(accuracies.groups(), wrong.groups()[:2], strict=True):
+            assert abs(10_000 * (1 - float(accuracy)) - int(count)) <= 1
+        assert int(wrong.group(3)) <= min(int(wrong.group(1)), int(wrong.group(2)))
+
+    def test_multiply_adds_are_those_of_the_network(self, built_book):
+        """The printed count of multiply-adds per example is that of 784-256-128-10 without dX_1."""
+        text = _text(built_book.page("mnist"))
+        forward = 784 * 256 + 256 * 128 + 128 * 10
+        assert f"{3 * forward - 784 * 256:,} multiply-adds per example and epoch" in text

@@ -82,3 +82,87 @@ class TestActivationLayers:
         """An unknown name is rejected with the list of known ones."""
         with pytest.raises(ValueError, match="Received: activation='softplus'"):
             mk.activation_forward(tf.zeros((1, 1)), "softplus")
+
+
+SHAPES = [(7,), (4, 3), (2, 3, 4)]
+# (n, n_in, n_out): one example, one input, one output, and the general case.
+DENSE_SHAPES = [(1, 1, 1), (1, 4, 3), (6, 1, 2), (5, 3, 1), (8, 5, 4)]
+TOLERANCE = {np.float32: 1e-5, np.float64: 1e-12}
+
+
+def _away_from_kinks(rng, shape):
+    """Pre-activations in ±[0.1, 2]: no input of ReLU, leaky ReLU or ELU near 0."""
+    return rng.uniform(0.1, 2.0, size=shape) * rng.choice([-1.0, 1.0], size=shape)
+
+
+class TestBackwardShapesAndDtypes:
+    @pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=["float32", "float64"])
+    @pytest.mark.parametrize("activation", ACTIVATIONS)
+    @pytest.mark.parametrize("shape", SHAPES, ids=str)
+    def test_activation_backward(self, shape, activation, dtype):
+        """dZ keeps the dtype and equals GradientTape's gradient of sum(H * dH) and NumPy's dZ."""
+        rng = np.random.default_rng(8)
+        Z, dH = _away_from_kinks(rng, shape).astype(dtype), rng.normal(size=shape).astype(dtype)
+        Z_var = tf.Variable(Z)
+        with tf.GradientTape() as tape:
+            H, cache = mk.activation_forward(Z_var, activation)
+            loss = tf.reduce_sum(H * dH)
+        dZ = mk.activation_backward(tf.constant(dH), cache)
+        assert dZ.dtype == tf.as_dtype(dtype) and dZ.shape == shape
+        rtol = TOLERANCE[dtype]
+        np.testing.assert_allclose(dZ.numpy(), tape.gradient(loss, Z_var).numpy(), rtol=rtol,
+                                   atol=rtol)
+        _, cache_np = mk_np.activation_forward(Z, activation)
+        np.testing.assert_allclose(dZ.numpy(), mk_np.activation_backward(dH, cache_np), rtol=rtol,
+                                   atol=rtol)
+
+    @pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=["float32", "float64"])
+    @pytest.mark.parametrize(("n", "n_in", "n_out"), DENSE_SHAPES)
+    def test_dense_backward(self, n, n_in, n_out, dtype):
+        """dX, dW, db keep the dtype and shapes and equal GradientTape's for any layer size."""
+        rng = np.random.default_rng(9)
+        X, W, b = (tf.Variable(rng.normal(size=s).astype(dtype))
+                   for s in [(n, n_in), (n_in, n_out), (n_out,)])
+        dZ = tf.constant(rng.normal(size=(n, n_out)).astype(dtype))
+        with tf.GradientTape() as tape:
+            Z, cache = mk.dense_forward(X, W, b)
+            loss = tf.reduce_sum(Z * dZ)
+        expected = tape.gradient(loss, [X, W, b])
+        rtol = TOLERANCE[dtype]
+        for got, want, variable in zip(mk.dense_backward(dZ, cache), expected, [X, W, b],
+                                       strict=True):
+            assert got.dtype == tf.as_dtype(dtype) and got.shape == variable.shape
+            np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=rtol, atol=rtol)
+
+    @pytest.mark.parametrize("activation", ACTIVATIONS)
+    def test_activation_backward_in_tf_function(self, activation):
+        """The activation's backward pass traces with an unknown batch size and gives eager's dZ."""
+        @tf.function(input_signature=[tf.TensorSpec([None, 3], tf.float32)] * 2)
+        def backward(Z, dH):
+            _, cache = mk.activation_forward(Z, activation)
+            return mk.activation_backward(dH, cache)
+
+        rng = np.random.default_rng(10)
+        Z = tf.constant(_away_from_kinks(rng, (4, 3)).astype(np.float32))
+        dH = tf.constant(rng.normal(size=(4, 3)).astype(np.float32))
+        eager = mk.activation_backward(dH, mk.activation_forward(Z, activation)[1])
+        np.testing.assert_allclose(backward(Z, dH).numpy(), eager.numpy(), rtol=1e-6)
+
+
+class TestBackPropagationThroughANetwork:
+    @pytest.mark.parametrize("activation", ACTIVATIONS)
+    def test_two_layer_network_matches_gradient_tape(self, activation):
+        """Chaining the backward passes gives GradientTape's gradients of every parameter."""
+        rng = np.random.default_rng(11)
+        X = tf.constant(rng.normal(size=(6, 3)))
+        U = tf.constant(rng.normal(size=(6, 2)))
+        params = [tf.Variable(rng.normal(size=s)) for s in [(3, 4), (4,), (4, 2), (2,)]]
+        with tf.GradientTape() as tape:
+            Z1, dense1 = mk.dense_forward(X, params[0], params[1])
+            H, act = mk.activation_forward(Z1, activation)
+            Y, dense2 = mk.dense_forward(H, params[2], params[3])
+            loss = tf.reduce_sum(Y * U)
+        dH, dW2, db2 = mk.dense_backward(U, dense2)
+        _, dW1, db1 = mk.dense_backward(mk.activation_backward(dH, act), dense1)
+        for got, want in zip([dW1, db1, dW2, db2], tape.gradient(loss, params), strict=True):
+            np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-10, atol=1e-12)

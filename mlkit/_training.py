@@ -1,0 +1,115 @@
+"""What both backends' :class:`MLP` share: argument checks, labels, initial weights, batches.
+
+Pure NumPy and Python, so that the NumPy and TensorFlow networks start from
+the same weights and see the same mini-batches for the same ``seed``.
+"""
+
+import itertools
+import warnings
+
+import numpy as np
+
+from mlkit._args import check_lr, check_positive_int, check_real, check_seed
+
+# the hidden activations both backends' layers know (see mlkit.numpy.layers)
+ACTIVATIONS = ("elu", "leaky_relu", "linear", "relu", "sigmoid", "tanh")
+
+# loss -> (kind, output activation)
+LOSSES = {
+    "binary_cross_entropy": ("binary", "sigmoid"),
+    "sparse_cross_entropy": ("multiclass", "softmax"),
+    "cross_entropy": ("multiclass", "softmax"),
+    "mean_squared_error": ("regression", "linear"),
+}
+
+
+def check_hyperparameters(model):
+    """Check an MLP's hyperparameters; return ``(num_hiddens, lr, momentum, num_epochs, seed)``.
+
+    Shared by both backends, so that the same bad value gets the same message.
+    """
+    num_hiddens = model.num_hiddens
+    if isinstance(num_hiddens, int | np.integer) and not isinstance(num_hiddens, bool):
+        num_hiddens = (num_hiddens,)
+    try:
+        num_hiddens = tuple(check_positive_int(h, "num_hiddens[i]") for h in num_hiddens)
+    except (TypeError, ValueError):
+        raise ValueError(
+            "`num_hiddens` must be a sequence of positive integers, the widths of the hidden "
+            f"layers (empty for none). Received: num_hiddens={model.num_hiddens!r}") from None
+    if model.activation not in ACTIVATIONS:
+        raise ValueError(f"`activation` must be one of {list(ACTIVATIONS)}. "
+                         f"Received: activation={model.activation!r}")
+    if model.loss not in LOSSES:
+        raise ValueError(f"`loss` must be one of {sorted(LOSSES)}. Received: loss={model.loss!r}")
+    lr = check_lr(model.lr)
+    momentum = check_real(model.momentum, "momentum")
+    if not 0 <= momentum < 1:
+        raise ValueError(f"`momentum` must be in [0, 1). Received: momentum={model.momentum!r}")
+    num_epochs = check_positive_int(model.num_epochs, "num_epochs")
+    if model.batch_size is not None:
+        check_positive_int(model.batch_size, "batch_size")
+    return num_hiddens, lr, momentum, num_epochs, check_seed(model.seed)
+
+
+def targets(loss, y, n):
+    """Labels ``y`` checked for ``loss``, as a float array of shape (n, n_outputs).
+
+    Returns ``(Y, n_outputs)``; for the sparse loss ``Y`` is one-hot.
+    """
+    kind = LOSSES[loss][0]
+    y = np.asarray(y)
+    if y.shape[:1] != (n,) or y.ndim > 2:
+        raise ValueError(f"`y` must have shape (n,) or (n, n_outputs) with n = {n}, one row "
+                         f"per row of `X`. Received: y.shape={y.shape}")
+    if y.dtype.kind not in "biuf":
+        raise TypeError(f"`y` must hold numbers. Received: y.dtype={y.dtype}")
+    if not np.all(np.isfinite(y)):
+        raise ValueError("`y` must hold finite numbers. Received a `y` with NaN or inf.")
+    if loss == "sparse_cross_entropy":
+        if y.ndim != 1 or np.any(y < 0) or np.any(y != np.round(y)):
+            raise ValueError(
+                "`y` must hold integer class labels 0, 1, ..., k-1 of shape (n,) for "
+                "loss='sparse_cross_entropy' (use loss='cross_entropy' for one-hot labels). "
+                f"Received: y.shape={y.shape}, values {np.unique(y)[:5].tolist()}...")
+        k = int(y.max()) + 1
+        return np.eye(k)[y.astype(np.int64)], k
+    Y = y.reshape(n, -1).astype(np.float64)
+    if kind == "binary" and np.any((Y != 0) & (Y != 1)):
+        raise ValueError("`y` must hold only the labels 0 and 1 for loss='binary_cross_entropy'. "
+                         f"Received other values: {np.unique(Y[(Y != 0) & (Y != 1)])[:5].tolist()}")
+    if loss == "cross_entropy" and (y.ndim != 2 or np.any((Y != 0) & (Y != 1))
+                                    or np.any(Y.sum(axis=1) != 1)):
+        raise ValueError(
+            "`y` must be one-hot of shape (n, k) for loss='cross_entropy': one 1 per row, the "
+            "rest 0 (use loss='sparse_cross_entropy' for integer labels). "
+            f"Received: y.shape={y.shape}")
+    return Y, Y.shape[1]
+
+
+def glorot_uniform(rng, fan_in, fan_out):
+    """Keras's default initializer: U(-l, l) with l = sqrt(6 / (fan_in + fan_out)), float64."""
+    limit = np.sqrt(6.0 / (fan_in + fan_out))
+    return rng.uniform(-limit, limit, size=(fan_in, fan_out))
+
+
+def initial_params(sizes, seed):
+    """Glorot-uniform weights and zero biases for layer widths ``sizes``, float64, seeded."""
+    rng = np.random.default_rng(seed)
+    return [(glorot_uniform(rng, n_in, n_out), np.zeros(n_out))
+            for n_in, n_out in itertools.pairwise(sizes)]
+
+
+def batches(n, batch_size, rng):
+    """Index arrays of the shuffled mini-batches of one epoch (all of 0..n-1, once)."""
+    order = rng.permutation(n)
+    size = n if batch_size is None else batch_size
+    return [order[start:start + size] for start in range(0, n, size)]
+
+
+def warn_diverged(history, epoch, lr):
+    """Warn that training stopped because the loss stopped being a finite number."""
+    warnings.warn(
+        f"Training stopped at epoch {epoch}: the loss became {history['loss'][-1]}. "
+        f"The learning rate lr={lr} is probably too large (the steps overshoot and grow); "
+        "try a smaller one.", RuntimeWarning, stacklevel=3)

@@ -1,0 +1,212 @@
+"""Typical mistakes in back-propagation: backward passes, numerical gradients and training.
+
+See :mod:`mlkit.testing.mistakes` for how test cells use them. A dense layer's
+backward pass returns three arrays, so it has three functions here, one per
+gradient; each takes the upstream gradient ``dZ`` and the cache ``(X, W)`` of
+the forward pass, as the student's ``dense_backward(dZ, cache)`` does. The
+activations' caches are their pre-activations ``Z``.
+
+Example:
+    >>> X, W = np.array([[1.0, 2.0]]), np.array([[1.0], [-1.0]])
+    >>> wrong = dense_backward_db(np.array([[3.0]]), (X, W))
+    >>> wrong["db is the sum of dZ over the batch (axis 0), not over the units (axis 1)"]
+    array([3.])
+"""
+
+import numpy as np
+
+__all__ = [
+    "dense_backward_dX",
+    "dense_backward_dW",
+    "dense_backward_db",
+    "sigmoid_backward",
+    "tanh_backward",
+    "relu_backward",
+    "numerical_gradient",
+    "train_mlp_losses",
+]
+
+
+def _f64(x):
+    return np.asarray(x, dtype=np.float64)
+
+
+def _sigmoid(Z):
+    e = np.exp(-np.abs(Z))
+    return np.where(Z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _possible(candidates):
+    """The mistakes whose value can be computed with these shapes (the others raise)."""
+    found = {}
+    for description, value in candidates.items():
+        try:
+            found[description] = _f64(value())
+        except ValueError:  # a product whose shapes do not fit: the student's code raises too
+            continue
+    return found
+
+
+def dense_backward_dX(dZ, cache):  # noqa: N802  (named after the gradient dX)
+    """Mistakes in the ``dX`` of ``dense_backward(dZ, cache)``, ``dX = dZ W^T``."""
+    dZ, (X, W) = _f64(dZ), (_f64(cache[0]), _f64(cache[1]))
+    return _possible({
+        "dX = dZ W^T: the weights must be transposed (dZ @ W.T, not dZ @ W)": lambda: dZ @ W,
+        "dX = dZ W^T, not W dZ^T (that is the transpose of dX)": lambda: W @ dZ.T,
+        "dX does not depend on X: it is dZ @ W.T, not X.T @ dZ": lambda: X.T @ dZ,
+    })
+
+
+def dense_backward_dW(dZ, cache):  # noqa: N802  (named after the gradient dW)
+    """Mistakes in the ``dW`` of ``dense_backward(dZ, cache)``, ``dW = X^T dZ``."""
+    dZ, (X, W) = _f64(dZ), (_f64(cache[0]), _f64(cache[1]))
+    n = X.shape[0]
+    return _possible({
+        "dW = X^T dZ: the inputs must be transposed (X.T @ dZ, not X @ dZ)": lambda: X @ dZ,
+        "dW = X^T dZ, not dZ^T X (that is the transpose of dW)": lambda: dZ.T @ X,
+        "dW = X^T dZ is a sum over the batch: do not divide by n here (the loss's gradient "
+        "already holds the 1/n of a mean)": lambda: X.T @ dZ / n,
+        "dW depends on the inputs X, not on the weights W: X.T @ dZ": lambda: W.T @ dZ,
+    })
+
+
+def dense_backward_db(dZ, cache):
+    """Mistakes in the ``db`` of ``dense_backward(dZ, cache)``, ``db = sum_i dZ_i``."""
+    dZ = _f64(dZ)
+    return {
+        "db must have shape (n_out,): sum dZ over the batch, dZ.sum(axis=0); "
+        "returning dZ itself keeps one row per example": dZ,
+        "db is the sum of dZ over the batch (axis 0), not over the units (axis 1)":
+            dZ.sum(axis=1),
+        "db is the sum of dZ over the batch, not its mean": dZ.mean(axis=0),
+        "db is the sum over the batch only, dZ.sum(axis=0), not the sum of every element":
+            np.full(dZ.shape[1:], dZ.sum()),
+    }
+
+
+def sigmoid_backward(dH, Z):
+    """Mistakes in ``sigmoid_backward(dH, Z) = dH * s * (1 - s)`` with ``s = sigmoid(Z)``."""
+    dH, Z = _f64(dH), _f64(Z)
+    s = _sigmoid(Z)
+    return {
+        "the derivative was computed from Z instead of sigmoid(Z): "
+        "use s * (1 - s) with s = sigmoid(Z), not Z * (1 - Z)": dH * Z * (1.0 - Z),
+        "the upstream gradient is missing: multiply the local derivative by dH "
+        "(the chain rule)": s * (1.0 - s),
+        "the derivative of the sigmoid is s * (1 - s), not s itself": dH * s,
+        "the derivative is s * (1 - s), not 1 - s ** 2 (that is tanh's)": dH * (1.0 - s * s),
+    }
+
+
+def tanh_backward(dH, Z):
+    """Mistakes in ``tanh_backward(dH, Z) = dH * (1 - tanh(Z) ** 2)``."""
+    dH, Z = _f64(dH), _f64(Z)
+    t = np.tanh(Z)
+    return {
+        "the derivative was computed from Z instead of tanh(Z): use 1 - tanh(Z) ** 2, "
+        "not 1 - Z ** 2": dH * (1.0 - Z * Z),
+        "the upstream gradient is missing: multiply the local derivative by dH "
+        "(the chain rule)": 1.0 - t * t,
+        "the derivative of tanh is 1 - tanh(Z) ** 2, not 1 - tanh(Z)": dH * (1.0 - t),
+        "the derivative of tanh is 1 - tanh(Z) ** 2, not tanh(Z) * (1 - tanh(Z))":
+            dH * t * (1.0 - t),
+    }
+
+
+def relu_backward(dH, Z):
+    """Mistakes in ``relu_backward(dH, Z) = dH * (Z > 0)``."""
+    dH, Z = _f64(dH), _f64(Z)
+    return {
+        "at Z = 0 the gradient is 0, as in TensorFlow: use Z > 0, not Z >= 0":
+            dH * (Z >= 0),
+        "the upstream gradient is missing: multiply the local derivative by dH "
+        "(the chain rule)": (Z > 0).astype(float),
+        "dH is multiplied by the output relu(Z), not by the derivative (Z > 0)":
+            dH * np.maximum(Z, 0.0),
+        "relu was applied to the upstream gradient: the mask comes from Z, not from dH":
+            np.maximum(dH, 0.0),
+        "the mask is the wrong way round: the gradient passes where Z > 0, not where Z < 0":
+            dH * (Z < 0),
+    }
+
+
+def numerical_gradient(f, x, eps=1e-5):
+    """Mistakes in ``numerical_gradient(f, x, eps)``, centred differences of a scalar ``f``."""
+    x = _f64(x)
+    f_x = float(f(x.copy()))
+    forward, double, drifted = (np.zeros_like(x) for _ in range(3))
+    moving = x.copy()  # the point of a loop that never puts x[i] back
+    for index in np.ndindex(x.shape):
+        plus, minus = x.copy(), x.copy()
+        plus[index] += eps
+        minus[index] -= eps
+        f_plus, f_minus = float(f(plus)), float(f(minus))
+        forward[index] = (f_plus - f_x) / eps
+        double[index] = (f_plus - f_minus) / eps
+        moving[index] += eps
+        drifted_plus = float(f(moving.copy()))
+        moving[index] -= 2 * eps
+        drifted[index] = (drifted_plus - float(f(moving.copy()))) / (2 * eps)
+    all_at_once = (float(f(x + eps)) - float(f(x - eps))) / (2 * eps)
+    return {
+        "a forward difference (f(x + eps) - f(x)) / eps is only accurate to order eps; "
+        "use the centred difference (f(x + eps) - f(x - eps)) / (2 eps)": forward,
+        "the centred difference divides by 2 * eps, the distance between x - eps and "
+        "x + eps, not by eps": double,
+        "x[i] was not put back after its two evaluations: the later elements were "
+        "computed at a shifted point": drifted,
+        "every element was moved at once: perturb one element at a time":
+            np.full(x.shape, all_at_once),
+    }
+
+
+def _train_losses(X, y, params, activation, lr, num_epochs, *, sign=1.0, update_bias=True):
+    """Full-batch gradient descent on a one-hidden-layer network, with the mistakes' switches."""
+    (W1, b1), (W2, b2) = ((_f64(W), _f64(b)) for W, b in params)
+    X, y = _f64(X), _f64(y)
+    forward = {"sigmoid": _sigmoid, "tanh": np.tanh, "relu": lambda Z: np.maximum(Z, 0.0)}
+    derivative = {"sigmoid": lambda Z: _sigmoid(Z) * (1.0 - _sigmoid(Z)),
+                  "tanh": lambda Z: 1.0 - np.tanh(Z) ** 2,
+                  "relu": lambda Z: (Z > 0).astype(float)}
+    losses = []
+    for _ in range(num_epochs):
+        Z1 = X @ W1 + b1
+        H = forward[activation](Z1)
+        logits = H @ W2 + b2
+        losses.append(float(np.mean(np.logaddexp(0.0, logits) - y * logits)))
+        dlogits = (_sigmoid(logits) - y) / y.size
+        dW2, db2, dH = H.T @ dlogits, dlogits.sum(axis=0), dlogits @ W2.T
+        dZ1 = dH * derivative[activation](Z1)
+        dW1, db1 = X.T @ dZ1, dZ1.sum(axis=0)
+        W1, W2 = W1 - sign * lr * dW1, W2 - sign * lr * dW2
+        if update_bias:
+            b1, b2 = b1 - sign * lr * db1, b2 - sign * lr * db2
+    return np.array(losses)
+
+
+def train_mlp_losses(X, y, params, *, activation, lr, num_epochs):
+    """Mistakes in the losses recorded by ``train_mlp``: one loss per epoch, before its step.
+
+    Args:
+        X: inputs of shape (n, n_in).
+        y: labels of shape (n, 1), 0 or 1.
+        params: the initial ``[(W1, b1), (W2, b2)]``.
+        activation: the hidden layer's activation, "sigmoid", "tanh" or "relu".
+        lr: the learning rate.
+        num_epochs: the number of full-batch steps.
+
+    Returns:
+        A mapping from the description of a mistake to the losses of shape (num_epochs,).
+    """
+    def run(**switches):
+        return _train_losses(X, y, params, activation, lr, num_epochs, **switches)
+
+    with np.errstate(all="ignore"):  # gradient ascent may overflow
+        return {
+            "the step goes uphill: gradient descent subtracts the gradient, "
+            "W = W - lr * dW (not W + lr * dW)": run(sign=-1.0),
+            "the biases were never updated: b = b - lr * db, as for the weights":
+                run(update_bias=False),
+            "lr was ignored: the step is lr * dW, not dW": _train_losses(
+                X, y, params, activation, 1.0, num_epochs),
+        }

@@ -1,0 +1,246 @@
+"""Typical mistakes in building Keras MLPs: output layer, loss, hidden layers, pixel scaling.
+
+:func:`scale_pixels` follows the pattern of :mod:`mlkit.testing.mistakes`: the
+values that wrong scalings produce. A model's structure is not a value, so
+:func:`model_mistakes` inspects a Keras model instead and returns the
+descriptions of the typical mistakes it finds; a test cell asserts that the
+list is empty and shows it otherwise. Nothing here imports Keras or
+TensorFlow: models are read through their attributes (``layers``, ``units``,
+``activation``, ``loss``), so the module stays importable without them.
+
+Example:
+    >>> wrong = scale_pixels(np.array([0, 51, 255], dtype=np.uint8))
+    >>> wrong["the pixels were not scaled: divide them by 255.0 to bring them to [0, 1]"]
+    array([  0.,  51., 255.])
+"""
+
+import numpy as np
+
+__all__ = ["model_mistakes", "scale_pixels"]
+
+TASKS = ("binary", "multilabel", "multiclass", "regression")
+LABELS = ("integers", "one-hot")
+
+# Loss names as Keras spells them in strings, functions and Loss objects.
+_LOSS_ALIASES = {
+    "mse": "mean_squared_error", "mae": "mean_absolute_error", "huber_loss": "huber",
+    "bce": "binary_crossentropy", "cce": "categorical_crossentropy",
+    "scce": "sparse_categorical_crossentropy",
+}
+_CROSS_ENTROPIES = ("binary_crossentropy", "categorical_crossentropy",
+                    "sparse_categorical_crossentropy")
+_REGRESSION_LOSSES = ("mean_squared_error", "mean_absolute_error", "huber")
+_POSITIVE_OR_NONE = ("linear", "relu", "softplus")
+
+
+def scale_pixels(X):
+    """Mistakes in ``scale_pixels(X)`` (uint8 pixels 0..255 -> floats in [0, 1], ``X / 255``)."""
+    X = np.asarray(X)
+    pixels = X.astype(np.float64)
+    with np.errstate(all="ignore"):
+        return {
+            "the pixels were not scaled: divide them by 255.0 to bring them to [0, 1]": pixels,
+            "X // 255 is integer division: it leaves only 0 and 1; divide with X / 255.0":
+                (X // 255).astype(np.float64),
+            "divided by 256: the brightest pixel, 255, should become exactly 1.0": pixels / 256,
+            "divided by the largest pixel of these images: divide by 255, the largest possible "
+            "value, so that every set of images is scaled alike": pixels / pixels.max(),
+            "standardised, (X - mean) / std, instead of scaled to [0, 1]":
+                (pixels - pixels.mean()) / pixels.std(),
+        }
+
+
+def _name(obj):
+    """The name Keras gives an activation or loss (string, function or object)."""
+    if obj is None:
+        return "linear"
+    if isinstance(obj, str):
+        name = obj
+    else:
+        name = getattr(obj, "name", None) or getattr(obj, "__name__", None)
+        name = name or type(obj).__name__
+    return _LOSS_ALIASES.get(name.lower(), name.lower())
+
+
+def _output(model):
+    """``(units, activation, hidden)``: the output layer's units and activation, and the
+    activations of the hidden Dense layers before it.
+
+    A layer's activation is that of its Dense layer, or of an ``Activation``,
+    ``Softmax`` or ``ReLU`` layer that follows it.
+    """
+    blocks = []  # [units, activation] of each Dense layer, in order
+    for layer in getattr(model, "layers", []):
+        if hasattr(layer, "units"):
+            blocks.append([layer.units, _name(getattr(layer, "activation", None))])
+        elif blocks and hasattr(layer, "activation"):
+            blocks[-1][1] = _name(layer.activation)
+        elif blocks and type(layer).__name__ in ("Softmax", "ReLU"):
+            blocks[-1][1] = type(layer).__name__.lower()
+    if not blocks:
+        return None, None, []
+    units, activation = blocks[-1]
+    return units, activation, [hidden_activation for _, hidden_activation in blocks[:-1]]
+
+
+def _loss(model):
+    """``(name, from_logits)`` of the compiled loss, or ``(None, False)`` if not compiled."""
+    loss = getattr(model, "loss", None)
+    if loss is None:
+        return None, False
+    config = loss.get_config() if hasattr(loss, "get_config") else {}
+    return _name(loss), bool(config.get("from_logits", False))
+
+
+def _units_mistake(task, units, n_outputs):
+    if task == "multiclass":
+        return (f"wrong number of output units: {units}. A classifier with {n_outputs} "
+                f"classes needs {n_outputs} output units, one probability per class")
+    if task == "multilabel":
+        return (f"wrong number of output units: {units}. With {n_outputs} labels, each yes or "
+                f"no, the output layer needs {n_outputs} units, one probability per label")
+    if task == "binary":
+        return (f"wrong number of output units: {units}. A yes/no task needs 1 output unit, "
+                "the probability of 'yes'")
+    return (f"wrong number of output units: {units}. Predicting {n_outputs} value(s) per "
+            f"example needs {n_outputs} output unit(s)")
+
+
+def _activation_mistake(task, activation, units):
+    if task == "regression":
+        if activation in ("sigmoid", "tanh"):
+            return (f"a {activation} output squashes every prediction into a bounded range, "
+                    "but the target is not bounded: use no output activation (or ReLU / "
+                    "softplus for a positive target)")
+        if activation not in _POSITIVE_OR_NONE:
+            return (f"a {activation} output activation on a regression model: use no "
+                    "activation (or ReLU / softplus for a positive target)")
+        return None
+    wanted = "softmax" if task == "multiclass" else "sigmoid"
+    if activation == wanted:
+        return None
+    if activation in ("relu", "linear"):
+        what = "a ReLU" if activation == "relu" else "no"
+        return (f"{what} activation on the output of a classifier: its outputs are not "
+                f"probabilities. Use activation='{wanted}' on the output layer")
+    if task == "multiclass" and activation == "sigmoid":
+        return ("a sigmoid output gives each class its own probability, and they do not sum to "
+                "1; classes that exclude each other need activation='softmax'")
+    if activation == "softmax" and units == 1:
+        return ("softmax output with binary_crossentropy: the softmax of a single unit is "
+                "always 1.0, so the model cannot learn anything. Use activation='sigmoid'")
+    if activation == "softmax":
+        return ("a softmax output makes the labels compete (their probabilities sum to 1), but "
+                "one example can have several labels: use activation='sigmoid'")
+    return f"activation='{activation}' on the output layer: this task needs '{wanted}'"
+
+
+def _loss_mistake(task, loss, labels):
+    if task == "regression":
+        if loss in _CROSS_ENTROPIES:
+            return (f"{loss} is a classification loss; a regression model is trained with "
+                    "'mse' (or 'mae' or 'huber' when the data have outliers)")
+        if loss not in _REGRESSION_LOSSES:
+            return f"loss '{loss}': a regression model is trained with 'mse', 'mae' or 'huber'"
+        return None
+    if loss in _REGRESSION_LOSSES:
+        return (f"{loss} is a regression loss; a classifier is trained with cross-entropy "
+                "(binary_crossentropy, or (sparse_)categorical_crossentropy for classes)")
+    if task in ("binary", "multilabel"):
+        if loss == "binary_crossentropy":
+            return None
+        return (f"{loss} for yes/no labels: each label is a 0/1 value with its own sigmoid "
+                "probability, so use loss='binary_crossentropy'")
+    if loss == "binary_crossentropy":
+        return ("binary_crossentropy on a multiclass output treats each class as a separate "
+                "yes/no question; classes that exclude each other need "
+                "(sparse_)categorical_crossentropy")
+    if labels == "integers" and loss == "categorical_crossentropy":
+        return ("categorical_crossentropy with integer labels: it expects one-hot rows of "
+                "shape (n, n_classes). For labels such as 3 or 7 use "
+                "loss='sparse_categorical_crossentropy'")
+    if labels == "one-hot" and loss == "sparse_categorical_crossentropy":
+        return ("sparse_categorical_crossentropy with one-hot labels: it expects integer class "
+                "labels of shape (n,). For one-hot rows use loss='categorical_crossentropy'")
+    if loss not in _CROSS_ENTROPIES:
+        return f"loss '{loss}': a classifier is trained with cross-entropy"
+    return None
+
+
+def model_mistakes(model, *, task, n_outputs, labels="integers", allow_logits=False):
+    """The typical mistakes found in a compiled Keras MLP built for ``task``.
+
+    What is checked: the model is compiled; its hidden Dense layers (at least
+    one) have a non-linear activation; its output layer has ``n_outputs`` units
+    and the activation the task needs; the loss fits the task and the labels.
+    With ``allow_logits=True``, an output without activation is accepted when
+    the loss is given ``from_logits=True``: the same model, computed more
+    stably, but its ``predict`` returns logits rather than probabilities.
+
+    ==============  ===================  ================  ===========================
+    task            output units         activation        loss
+    ==============  ===================  ================  ===========================
+    binary          1                    sigmoid           binary_crossentropy
+    multilabel      one per label        sigmoid           binary_crossentropy
+    multiclass      one per class        softmax           sparse_categorical_... for
+                                                           integer labels, categorical_...
+                                                           for one-hot labels
+    regression      one per value        none (or ReLU,    mse, mae or huber
+                                         softplus)
+    ==============  ===================  ================  ===========================
+
+    Args:
+        model: a Keras model (anything with ``layers`` and ``loss`` attributes).
+        task: ``"binary"``, ``"multilabel"``, ``"multiclass"`` or ``"regression"``.
+        n_outputs: the number of output units the task needs.
+        labels: multiclass only: ``"integers"`` (shape (n,)) or ``"one-hot"`` (shape (n, k)).
+        allow_logits: accept a linear output with a ``from_logits=True`` loss.
+
+    Returns:
+        A list of sentences, one per mistake found; empty when the model fits the task.
+
+    Example:
+        >>> class Dense:  # the attributes of a keras.layers.Dense that are read
+        ...     def __init__(self, units, activation):
+        ...         self.units, self.activation = units, activation
+        >>> class Model:
+        ...     layers = [Dense(30, "relu"), Dense(1, "softmax")]
+        ...     loss = "binary_crossentropy"
+        >>> print(*model_mistakes(Model(), task="binary", n_outputs=1))
+        softmax output with binary_crossentropy: the softmax of a single unit is always 1.0, ...
+    """
+    if task not in TASKS:
+        raise ValueError(f"`task` must be one of {TASKS}. Received: task={task!r}")
+    if labels not in LABELS:
+        raise ValueError(f"`labels` must be one of {LABELS}. Received: labels={labels!r}")
+    units, activation, hidden = _output(model)
+    if units is None:
+        return ["the model has no Dense layer: add keras.layers.Dense layers, the last one "
+                "being the output layer"]
+    found = []
+    if not hidden:
+        found.append("the model has no hidden layer: an MLP has at least one hidden Dense layer "
+                     "(with activation='relu') before the output layer")
+    for hidden_activation in hidden:
+        if hidden_activation == "linear":
+            found.append("a hidden Dense layer without activation: stacked linear layers are "
+                         "just one linear layer; give hidden layers activation='relu'")
+            break
+    if units != n_outputs:
+        found.append(_units_mistake(task, units, n_outputs))
+    loss, from_logits = _loss(model)
+    if loss is None:
+        found.append("the model is not compiled: call model.compile(loss=..., optimizer=...)")
+    if from_logits and task != "regression" and not allow_logits:
+        found.append("the loss has from_logits=True, so the model outputs logits (any real "
+                     "number), not probabilities: give the output layer its activation and "
+                     "leave from_logits at its default, False")
+    elif from_logits and task != "regression":
+        if activation != "linear":
+            found.append(f"the loss has from_logits=True, but the output layer already applies "
+                         f"{activation}: with from_logits=True the output layer has no activation")
+    else:
+        found.append(_activation_mistake(task, activation, units))
+    if loss is not None:
+        found.append(_loss_mistake(task, loss, labels))
+    return [mistake for mistake in found if mistake]

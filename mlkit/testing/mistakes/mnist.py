@@ -1,0 +1,218 @@
+"""Typical mistakes in preparing MNIST and in the training loop of a NumPy MLP.
+
+See :mod:`mlkit.testing.mistakes` for how test cells use them. The network of
+the assignment is a one-hidden-layer ReLU MLP with softmax outputs, trained by
+mini-batch SGD on the mean cross-entropy; this module has its own small copy
+of it, so that the values below do not depend on the student's code.
+
+Example:
+    >>> images = np.array([[[0, 255], [51, 102]]], dtype=np.uint8)
+    >>> prepare_images(images)["the pixels were not scaled: divide by 255 to get values in [0, 1]"]
+    array([[  0., 255.,  51., 102.]])
+"""
+
+import itertools
+
+import numpy as np
+
+__all__ = [
+    "prepare_images",
+    "one_hot",
+    "loss_and_grad_loss",
+    "loss_and_grad_dlogits",
+    "sgd_step",
+    "mnist_training_losses",
+]
+
+
+def _f64(x):
+    return np.asarray(x, dtype=np.float64)
+
+
+def prepare_images(images):
+    """Mistakes in ``prepare_images(images)``: images (n, h, w) -> rows (n, h * w) in [0, 1]."""
+    images = np.asarray(images)
+    n = images.shape[0]
+    pixels = images.astype(np.float64)
+    return {
+        "the pixels were not scaled: divide by 255 to get values in [0, 1]":
+            pixels.reshape(n, -1),
+        "the pixels were divided by the largest pixel of these images; divide by 255, the "
+        "largest possible value, so that every image is scaled the same way":
+            pixels.reshape(n, -1) / pixels.max(),
+        "integer division (//) leaves only 0 and 1: divide with / to get fractions":
+            (images // 255).reshape(n, -1).astype(np.float64),
+        "each image was flattened column by column (order='F' or a transpose): flatten row by "
+        "row, image.reshape(n, -1), so that pixel (i, j) goes to column i * width + j":
+            pixels.transpose(0, 2, 1).reshape(n, -1) / 255.0,
+        "the whole array was reshaped to (n_pixels, n) and transposed: the rows mix pixels of "
+        "different images; use images.reshape(n, -1)":
+            pixels.reshape(-1, n).T / 255.0,
+    }
+
+
+def one_hot(y, num_classes=10):
+    """Mistakes in ``one_hot(y, num_classes)``: labels (n,) -> rows (n, num_classes)."""
+    y = np.asarray(y).astype(np.int64)
+    eye = np.eye(num_classes)
+    width = int(y.max()) + 1
+    return {
+        "the labels were left as integers: the loss needs one-hot rows of shape (n, num_classes)":
+            y.astype(np.float64),
+        f"the width was taken from the labels (y.max() + 1 = {width}): use num_classes, since "
+        "a subset need not contain the largest class":
+            np.eye(width)[y],
+        "the one-hot matrix is transposed: one row per example, of shape (n, num_classes)":
+            eye[y].T,
+        "the 1 is one column off (np.eye(num_classes)[y - 1]): the label 0 belongs in column 0":
+            eye[(y - 1) % num_classes],
+        "the rows hold 1 where the class is not the label: put the 1 in the label's column":
+            1.0 - eye[y],
+    }
+
+
+def _softmax(Z, axis=-1):
+    shifted = Z - Z.max(axis=axis, keepdims=True)
+    exp = np.exp(shifted)
+    return exp / exp.sum(axis=axis, keepdims=True)
+
+
+def loss_and_grad_dlogits(Y, logits):
+    """Mistakes in the gradient ``dlogits`` of ``loss_and_grad(Y, logits)``.
+
+    The loss has its own function, :func:`loss_and_grad_loss`; both are computed for
+    one-hot ``Y`` and ``logits`` of shape (n, k).
+    """
+    Y, logits = _f64(Y), _f64(logits)
+    n = len(Y)
+    P = _softmax(logits)
+    return {
+        "the gradient was not divided by n: the loss is the mean over the batch, so each "
+        "example's gradient is (p - y) / n": P - Y,
+        "the sign is flipped: the gradient of the cross-entropy is (p - y) / n, not (y - p) / n":
+            (Y - P) / n,
+        "the gradient is (logits - y) / n: subtract the labels from the softmax probabilities, "
+        "not from the raw scores": (logits - Y) / n,
+        "the gradient was divided by the number of classes too: (p - y) / n is the gradient of "
+        "the mean over the examples only": (P - Y) / Y.size,
+    }
+
+
+def loss_and_grad_loss(Y, logits):
+    """Mistakes in the loss of ``loss_and_grad(Y, logits)``, the mean cross-entropy."""
+    Y, logits = _f64(Y), _f64(logits)
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    per_example = -(Y * log_p).sum(axis=1)
+    return {
+        "the loss is the sum over the batch: take the mean over the examples":
+            per_example.sum(),
+        "the loss is the mean over every entry of the matrix: sum over the classes, then take "
+        "the mean over the examples": -(Y * log_p).mean(),
+        "the minus sign is missing: the cross-entropy -sum(y * log p) is positive":
+            -per_example.mean(),
+    }
+
+
+def sgd_step(params, grads, lr):
+    """Mistakes in ``sgd_step(params, grads, lr)``, as one flat vector of every W and b."""
+    def flat(pairs):
+        return np.concatenate([np.ravel(a) for pair in pairs for a in pair])
+
+    pairs = [(_f64(W), _f64(b), _f64(dW), _f64(db))
+             for (W, b), (dW, db) in zip(params, grads, strict=True)]
+    return {
+        "the step goes up the gradient: subtract lr times the gradient":
+            flat([(W + lr * dW, b + lr * db) for W, b, dW, db in pairs]),
+        "lr was ignored: the step is lr times the gradient":
+            flat([(W - dW, b - db) for W, b, dW, db in pairs]),
+        "the biases were not updated: b - lr * db, as for W":
+            flat([(W - lr * dW, b) for W, b, dW, db in pairs]),
+        "the parameters were replaced by the step: the new W is W - lr * dW":
+            flat([(-lr * dW, -lr * db) for W, b, dW, db in pairs]),
+    }
+
+
+def _init_params(sizes, seed):
+    """Glorot-uniform weights and zero biases, as the assignment's given ``init_params``."""
+    rng = np.random.default_rng(seed)
+    params = []
+    for n_in, n_out in itertools.pairwise(sizes):
+        limit = np.sqrt(6.0 / (n_in + n_out))
+        params.append((rng.uniform(-limit, limit, size=(n_in, n_out)), np.zeros(n_out)))
+    return params
+
+
+def _loss_and_grads(params, X, Y):
+    """Mean cross-entropy of the ReLU MLP on (X, Y) and its gradients, by back-propagation."""
+    (W1, b1), (W2, b2) = params
+    Z1 = X @ W1 + b1
+    H = np.maximum(Z1, 0.0)
+    logits = H @ W2 + b2
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    loss = -(Y * log_p).sum(axis=1).mean()
+    dlogits = (np.exp(log_p) - Y) / len(X)
+    dH = dlogits @ W2.T
+    dZ1 = dH * (Z1 > 0)
+    return loss, [(X.T @ dZ1, dZ1.sum(axis=0)), (H.T @ dlogits, dlogits.sum(axis=0))]
+
+
+def _train(X, Y, num_hiddens, lr, num_epochs, batch_size, seed, *, shuffle="once",
+           drop_last=False, full_batch=False, mean_of_batches=False, last_batch_loss=False,
+           update=True):
+    """The assignment's training loop, with the switches its mistakes need; the epoch losses."""
+    X, Y = _f64(X), _f64(Y)
+    n = len(X)
+    params = _init_params([X.shape[1], num_hiddens, Y.shape[1]], seed)
+    rng = np.random.default_rng(seed)
+    size = n if full_batch else batch_size
+    stop = n - n % size if drop_last else n
+    epoch_losses = []
+    for _ in range(num_epochs):
+        if shuffle == "every_epoch_anew":
+            rng = np.random.default_rng(seed)
+        order = np.arange(n) if shuffle == "never" else rng.permutation(n)
+        losses, counts = [], []
+        for start in range(0, stop, size):
+            batch = order[start:start + size]
+            loss, grads = _loss_and_grads(params, X[batch], Y[batch])
+            if update:
+                params = [(W - lr * dW, b - lr * db)
+                          for (W, b), (dW, db) in zip(params, grads, strict=True)]
+            losses.append(loss)
+            counts.append(len(batch))
+        if last_batch_loss:
+            epoch_losses.append(losses[-1])
+        elif mean_of_batches:
+            epoch_losses.append(float(np.mean(losses)))
+        else:
+            epoch_losses.append(float(np.dot(losses, counts) / sum(counts)))
+    return np.array(epoch_losses)
+
+
+def mnist_training_losses(X, Y, num_hiddens=64, lr=0.1, num_epochs=5, batch_size=32, seed=0):
+    """Mistakes in the epoch losses that ``train_mlp`` (with the same arguments) returns.
+
+    The values are the lists of mean training losses, one per epoch, that each
+    mistake makes, as float arrays.
+    """
+    args = (X, Y, num_hiddens, lr, num_epochs, batch_size, seed)
+    return {
+        "the examples were not shuffled: draw order = rng.permutation(n) at the start of every "
+        "epoch": _train(*args, shuffle="never"),
+        "the generator was made anew in every epoch, so every epoch has the same order: make "
+        "rng = np.random.default_rng(seed) once, before the first epoch":
+            _train(*args, shuffle="every_epoch_anew"),
+        "the last, smaller batch was skipped: the batches must cover all n examples":
+            _train(*args, drop_last=True),
+        "one step per epoch on the whole data (full batch): take a step after every "
+        "mini-batch of batch_size examples": _train(*args, full_batch=True),
+        "the epoch loss is the plain mean of the batch losses: weight each batch's loss by its "
+        "size (the last batch is smaller), i.e. sum loss * len(batch), divide by n":
+            _train(*args, mean_of_batches=True),
+        "the epoch loss is the loss of the last batch only: average over the whole epoch":
+            _train(*args, last_batch_loss=True),
+        "the parameters never change: keep the new params that sgd_step returns":
+            _train(*args, update=False),
+    }
