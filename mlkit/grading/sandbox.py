@@ -22,10 +22,12 @@ import json
 import os
 import queue
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import threading
+import time
 from concurrent.futures import Future
 from pathlib import Path
 
@@ -252,8 +254,23 @@ class Worker:
             self.log.close()
             self.log = None
         if self.cgroup is not None:
+            self._remove_cgroup()
+
+    def _remove_cgroup(self):
+        """Kill whatever is left in the worker's cgroup, then remove it (it must be empty)."""
+        for _ in range(200):
             with contextlib.suppress(OSError):
+                for pid in (self.cgroup / "cgroup.procs").read_text().split():
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(int(pid), signal.SIGKILL)
+            try:
                 self.cgroup.rmdir()
+                break
+            except FileNotFoundError:
+                break
+            except OSError:  # busy until the killed processes are gone
+                time.sleep(0.01)
+        self.cgroup = None
 
     def __enter__(self):
         return self

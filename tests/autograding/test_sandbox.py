@@ -144,3 +144,4 @@ def test_close_releases_everything():
     worker.close()
     assert process.poll() is not None and worker.log is None
     assert cgroup is None or not cgroup.exists()
+    assert worker.cgroup is None
