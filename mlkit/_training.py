@@ -23,6 +23,31 @@ LOSSES = {
 }
 
 
+class MLPHyperparameters:
+    """What both backends' ``MLP`` share before training: storing and showing hyperparameters.
+
+    ``__init__`` only stores them, as scikit-learn estimators do;
+    :func:`check_hyperparameters` checks them when ``fit`` starts.
+    """
+
+    def __init__(self, num_hiddens=(8,), *, activation="relu", loss="sparse_cross_entropy",
+                 lr=0.1, momentum=0.0, num_epochs=10, batch_size=32, seed=None, progress=False):
+        self.num_hiddens = num_hiddens
+        self.activation = activation
+        self.loss = loss
+        self.lr = lr
+        self.momentum = momentum
+        self.num_epochs = num_epochs
+        self.batch_size = batch_size
+        self.seed = seed
+        self.progress = progress
+
+    def __repr__(self):
+        return (f"MLP({self.num_hiddens!r}, activation={self.activation!r}, loss={self.loss!r}, "
+                f"lr={self.lr!r}, momentum={self.momentum!r}, num_epochs={self.num_epochs!r}, "
+                f"batch_size={self.batch_size!r}, seed={self.seed!r})")
+
+
 def check_hyperparameters(model):
     """Check an MLP's hyperparameters; return ``(num_hiddens, lr, momentum, num_epochs, seed)``.
 

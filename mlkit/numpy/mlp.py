@@ -27,6 +27,7 @@ import numpy as np
 
 from mlkit._training import (
     LOSSES,
+    MLPHyperparameters,
     batches,
     check_hyperparameters,
     initial_params,
@@ -50,7 +51,7 @@ def _flat(pairs):
     return [array for pair in pairs for array in pair]
 
 
-class MLP:
+class MLP(MLPHyperparameters):
     """A multi-layer perceptron trained by back-propagation and mini-batch SGD.
 
     .. math::
@@ -97,23 +98,6 @@ class MLP:
         >>> [W.shape for W, b in model.params_]
         [(2, 4), (4, 1)]
     """
-
-    def __init__(self, num_hiddens=(8,), *, activation="relu", loss="sparse_cross_entropy",
-                 lr=0.1, momentum=0.0, num_epochs=10, batch_size=32, seed=None, progress=False):
-        self.num_hiddens = num_hiddens
-        self.activation = activation
-        self.loss = loss
-        self.lr = lr
-        self.momentum = momentum
-        self.num_epochs = num_epochs
-        self.batch_size = batch_size
-        self.seed = seed
-        self.progress = progress
-
-    def __repr__(self):
-        return (f"MLP({self.num_hiddens!r}, activation={self.activation!r}, loss={self.loss!r}, "
-                f"lr={self.lr!r}, momentum={self.momentum!r}, num_epochs={self.num_epochs!r}, "
-                f"batch_size={self.batch_size!r}, seed={self.seed!r})")
 
     # -- the network -------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ import tensorflow as tf
 
 from mlkit._training import (
     LOSSES,
+    MLPHyperparameters,
     batches,
     check_hyperparameters,
     initial_params,
@@ -41,7 +42,7 @@ def _as_numpy(x, name):
     return x.numpy() if isinstance(x, tf.Tensor | tf.Variable) else np.asarray(x)
 
 
-class MLP:
+class MLP(MLPHyperparameters):
     """A multi-layer perceptron trained by mini-batch SGD with ``tf.GradientTape``.
 
     .. math::
@@ -79,23 +80,6 @@ class MLP:
         >>> [tuple(W.shape) for W, b in model.params_]
         [(2, 4), (4, 1)]
     """
-
-    def __init__(self, num_hiddens=(8,), *, activation="relu", loss="sparse_cross_entropy",
-                 lr=0.1, momentum=0.0, num_epochs=10, batch_size=32, seed=None, progress=False):
-        self.num_hiddens = num_hiddens
-        self.activation = activation
-        self.loss = loss
-        self.lr = lr
-        self.momentum = momentum
-        self.num_epochs = num_epochs
-        self.batch_size = batch_size
-        self.seed = seed
-        self.progress = progress
-
-    def __repr__(self):
-        return (f"MLP({self.num_hiddens!r}, activation={self.activation!r}, loss={self.loss!r}, "
-                f"lr={self.lr!r}, momentum={self.momentum!r}, num_epochs={self.num_epochs!r}, "
-                f"batch_size={self.batch_size!r}, seed={self.seed!r})")
 
     # -- the network -------------------------------------------------------------------------
 
