@@ -1,7 +1,9 @@
-"""What both backends' :class:`MLP` share: argument checks, labels, initial weights, batches.
+"""What both backends' :class:`MLP` share: checks, labels, initial weights, the epoch loop.
 
 Pure NumPy and Python, so that the NumPy and TensorFlow networks start from
-the same weights and see the same mini-batches for the same ``seed``.
+the same weights, see the same mini-batches for the same ``seed`` and keep the
+same history. Each backend brings only its training step (back-propagation by
+hand in NumPy, ``tf.GradientTape`` in TensorFlow) and hands it to :func:`train`.
 """
 
 import itertools
@@ -132,9 +134,69 @@ def batches(n, batch_size, rng):
     return [order[start:start + size] for start in range(0, n, size)]
 
 
-def warn_diverged(history, epoch, lr):
+def validation_targets(loss, y_val, n_val, n_outputs):
+    """Labels of validation data as an (n_val, n_outputs) array, as :func:`targets` makes them.
+
+    Integer labels make one-hot rows as wide as the classes they hold, which
+    may be fewer than the model's outputs (a validation set without a 9): the
+    rows are padded with zeros to the model's width.
+    """
+    Y_val, _ = targets(loss, y_val, n_val)
+    if Y_val.shape[1] > n_outputs:
+        raise ValueError(f"`validation_data` has labels of {Y_val.shape[1]} classes or "
+                         f"outputs; the model has {n_outputs} outputs.")
+    return np.pad(Y_val, ((0, 0), (0, n_outputs - Y_val.shape[1])))
+
+
+def train(model, step, n, num_epochs, lr, rng, validate=None):
+    """The epoch loop of both backends' ``MLP.fit``: batches, history, progress, divergence.
+
+    Every epoch shuffles the ``n`` examples with ``rng``, calls ``step(index)``
+    on each mini-batch and records in ``model.history_`` the mean training loss
+    over the epoch's batches (weighted by their sizes, as Keras reports it), the
+    accuracy for a classifier, and what ``validate()`` returns. Training stops
+    early, with a warning, when the loss stops being a finite number.
+
+    Args:
+        model: the MLP being fitted; its ``loss``, ``batch_size`` and ``progress`` are read.
+        step: ``step(index) -> (loss, right)``: one training step on the examples
+            ``index`` (an int array), returning their mean loss and how many of
+            them the model classified right before the step (0 for regression).
+        n: the number of training examples.
+        num_epochs: passes over the training data.
+        lr: the learning rate, for the divergence warning.
+        rng: the ``np.random.Generator`` that shuffles the batches.
+        validate: optional ``validate() -> {"val_loss": ..., ...}``, called after every epoch.
+    """
+    classifier = LOSSES[model.loss][0] != "regression"
+    model.history_ = {"loss": [], **({"accuracy": []} if classifier else {})}
+    epochs = range(1, num_epochs + 1)
+    if model.progress:
+        from tqdm.auto import tqdm
+
+        epochs = tqdm(epochs, desc="MLP", unit="epoch")
+    for epoch in epochs:
+        total_loss, total_right = 0.0, 0
+        for index in batches(n, model.batch_size, rng):
+            loss, right = step(index)
+            total_loss += float(loss) * len(index)
+            total_right += int(right)
+        model.history_["loss"].append(total_loss / n)
+        if classifier:
+            model.history_["accuracy"].append(total_right / n)
+        if validate is not None:
+            for key, value in validate().items():
+                model.history_.setdefault(key, []).append(value)
+        if model.progress:
+            epochs.set_postfix({key: f"{v[-1]:.4f}" for key, v in model.history_.items()})
+        if not np.isfinite(model.history_["loss"][-1]):
+            _warn_diverged(model.history_, epoch, lr)
+            break
+
+
+def _warn_diverged(history, epoch, lr):
     """Warn that training stopped because the loss stopped being a finite number."""
     warnings.warn(
         f"Training stopped at epoch {epoch}: the loss became {history['loss'][-1]}. "
         f"The learning rate lr={lr} is probably too large (the steps overshoot and grow); "
-        "try a smaller one.", RuntimeWarning, stacklevel=3)
+        "try a smaller one.", RuntimeWarning, stacklevel=4)  # the caller of fit

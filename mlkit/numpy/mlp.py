@@ -28,11 +28,11 @@ import numpy as np
 from mlkit._training import (
     LOSSES,
     MLPHyperparameters,
-    batches,
     check_hyperparameters,
     initial_params,
     targets,
-    warn_diverged,
+    train,
+    validation_targets,
 )
 from mlkit.numpy import losses
 from mlkit.numpy._checks import as_float_array
@@ -178,63 +178,46 @@ class MLP(MLPHyperparameters):
         Y, self.n_outputs_ = targets(self.loss, y, len(X))
         Y = Y.astype(X.dtype)
         self._y_ndim = np.ndim(y)
-        rng = np.random.default_rng(seed)
         sizes = (X.shape[1], *num_hiddens, self.n_outputs_)
         self.params_ = [(W.astype(X.dtype), b.astype(X.dtype))
                         for W, b in initial_params(sizes, seed)]
         velocities = [(np.zeros_like(W), np.zeros_like(b)) for W, b in self.params_]
-        classifier = LOSSES[self.loss][0] != "regression"
-        self.history_ = {"loss": [], **({"accuracy": []} if classifier else {})}
-        epochs = range(1, num_epochs + 1)
-        if self.progress:
-            from tqdm.auto import tqdm
+        labels = self._labels_of(Y) if LOSSES[self.loss][0] != "regression" else None
 
-            epochs = tqdm(epochs, desc="MLP", unit="epoch")
-        labels = self._labels_of(Y) if classifier else None
-        for epoch in epochs:
-            total_loss, total_right = 0.0, 0
-            # a diverging run overflows: it is detected below, after the epoch, and explained
-            with np.errstate(over="ignore", invalid="ignore"):
-                for index in batches(len(X), self.batch_size, rng):
-                    logits, caches = self._forward(X[index])
-                    loss, dlogits = self._loss_and_grad(Y[index], logits)
-                    total_loss += float(loss) * len(index)
-                    if classifier:
-                        total_right += int(np.count_nonzero(self._labels(logits) == labels[index]))
-                    # backward is linear in dlogits: scaling it by lr gives every lr * gradient
-                    # at once, without a pass over the parameters
-                    steps = self.backward(lr * dlogits, caches)
-                    for param, velocity, step in zip(_flat(self.params_), _flat(velocities),
-                                                     _flat(steps), strict=True):
-                        velocity *= momentum
-                        velocity -= step
-                        param += velocity
-            self.history_["loss"].append(total_loss / len(X))
-            if classifier:
-                self.history_["accuracy"].append(total_right / len(X))
-            if validation_data is not None:
-                self._record_validation(validation_data)
-            if self.progress:
-                epochs.set_postfix({key: f"{v[-1]:.4f}" for key, v in self.history_.items()})
-            if not np.isfinite(self.history_["loss"][-1]):
-                warn_diverged(self.history_, epoch, lr)
-                break
+        def step(index):
+            """One mini-batch: forward, loss, back-propagation, momentum update."""
+            logits, caches = self._forward(X[index])
+            loss, dlogits = self._loss_and_grad(Y[index], logits)
+            # backward is linear in dlogits: scaling it by lr gives every lr * gradient
+            # at once, without a pass over the parameters
+            steps = self.backward(lr * dlogits, caches)
+            for param, velocity, lr_grad in zip(_flat(self.params_), _flat(velocities),
+                                                _flat(steps), strict=True):
+                velocity *= momentum
+                velocity -= lr_grad
+                param += velocity
+            if labels is None:
+                return loss, 0
+            return loss, np.count_nonzero(self._labels(logits) == labels[index])
+
+        validate = None if validation_data is None else lambda: self._validate(*validation_data)
+        # a diverging run overflows: train detects it after the epoch and explains it
+        with np.errstate(over="ignore", invalid="ignore"):
+            train(self, step, len(X), num_epochs, lr, np.random.default_rng(seed), validate)
         return self
 
-    def _record_validation(self, validation_data):
-        X_val, y_val = validation_data
+    def _validate(self, X_val, y_val):
+        """The loss (and accuracy) on validation data, for the history."""
         X_val = self._inputs(X_val)
-        Y_val, _ = targets(self.loss, y_val, len(X_val))
-        if Y_val.shape[1] > self.n_outputs_:
-            raise ValueError(f"`validation_data` has labels of {Y_val.shape[1]} classes or "
-                             f"outputs; the model has {self.n_outputs_} outputs.")
-        Y_val = np.pad(Y_val, ((0, 0), (0, self.n_outputs_ - Y_val.shape[1]))).astype(X_val.dtype)
+        Y_val = validation_targets(self.loss, y_val, len(X_val), self.n_outputs_)
+        Y_val = Y_val.astype(X_val.dtype)
         logits, _ = self.forward(X_val)
         loss, _ = self._loss_and_grad(Y_val, logits)
-        self.history_.setdefault("val_loss", []).append(float(loss))
-        if "accuracy" in self.history_:
-            accuracy = float(np.mean(self._labels(logits) == self._labels_of(Y_val)))
-            self.history_.setdefault("val_accuracy", []).append(accuracy)
+        metrics = {"val_loss": float(loss)}
+        if LOSSES[self.loss][0] != "regression":
+            metrics["val_accuracy"] = float(np.mean(self._labels(logits)
+                                                    == self._labels_of(Y_val)))
+        return metrics
 
     # -- predictions -------------------------------------------------------------------------
 

@@ -18,11 +18,11 @@ import tensorflow as tf
 from mlkit._training import (
     LOSSES,
     MLPHyperparameters,
-    batches,
     check_hyperparameters,
     initial_params,
     targets,
-    warn_diverged,
+    train,
+    validation_targets,
 )
 from mlkit.tensorflow import losses
 from mlkit.tensorflow.layers import (
@@ -183,53 +183,33 @@ class MLP(MLPHyperparameters):
         X = self._host_inputs(X, fitting=True)
         Y, self.n_outputs_ = targets(self.loss, _as_numpy(y, "y"), len(X))
         self._y_ndim = np.ndim(_as_numpy(y, "y"))
-        rng = np.random.default_rng(seed)
         sizes = (X.shape[1], *num_hiddens, self.n_outputs_)
         self.params_ = [(tf.Variable(W.astype(X.dtype), name=f"W{i}"),
                          tf.Variable(b.astype(X.dtype), name=f"b{i}"))
                         for i, (W, b) in enumerate(initial_params(sizes, seed), start=1)]
-        classifier = LOSSES[self.loss][0] != "regression"
-        step = self._train_step(lr, momentum, classifier)
+        train_step = self._train_step(lr, momentum, LOSSES[self.loss][0] != "regression")
         X, Y = tf.constant(X), tf.constant(Y.astype(X.dtype))
-        self.history_ = {"loss": [], **({"accuracy": []} if classifier else {})}
-        epochs = range(1, num_epochs + 1)
-        if self.progress:
-            from tqdm.auto import tqdm
 
-            epochs = tqdm(epochs, desc="MLP", unit="epoch")
-        for epoch in epochs:
-            total_loss, total_right = 0.0, 0
-            for index in batches(X.shape[0], self.batch_size, rng):
-                loss, right = step(tf.gather(X, index), tf.gather(Y, index))
-                total_loss += float(loss) * len(index)
-                total_right += int(right)
-            self.history_["loss"].append(total_loss / X.shape[0])
-            if classifier:
-                self.history_["accuracy"].append(total_right / X.shape[0])
-            if validation_data is not None:
-                self._record_validation(validation_data)
-            if self.progress:
-                epochs.set_postfix({key: f"{v[-1]:.4f}" for key, v in self.history_.items()})
-            if not np.isfinite(self.history_["loss"][-1]):
-                warn_diverged(self.history_, epoch, lr)
-                break
+        def step(index):
+            """One mini-batch, gathered on the device and run by the compiled step."""
+            return train_step(tf.gather(X, index), tf.gather(Y, index))
+
+        validate = None if validation_data is None else lambda: self._validate(*validation_data)
+        train(self, step, X.shape[0], num_epochs, lr, np.random.default_rng(seed), validate)
         return self
 
-    def _record_validation(self, validation_data):
-        X_val, y_val = validation_data
+    def _validate(self, X_val, y_val):
+        """The loss (and accuracy) on validation data, for the history."""
         X_val = self._host_inputs(X_val)
-        Y_val, _ = targets(self.loss, _as_numpy(y_val, "y_val"), len(X_val))
-        if Y_val.shape[1] > self.n_outputs_:
-            raise ValueError(f"`validation_data` has labels of {Y_val.shape[1]} classes or "
-                             f"outputs; the model has {self.n_outputs_} outputs.")
-        Y_val = np.pad(Y_val, ((0, 0), (0, self.n_outputs_ - Y_val.shape[1])))
+        Y_val = validation_targets(self.loss, _as_numpy(y_val, "y_val"), len(X_val),
+                                   self.n_outputs_)
         Y_val = tf.constant(Y_val, self.params_[0][0].dtype)
         logits, _ = self.forward(X_val)
-        self.history_.setdefault("val_loss", []).append(float(self._mean_loss(Y_val, logits)))
-        if "accuracy" in self.history_:
+        metrics = {"val_loss": float(self._mean_loss(Y_val, logits))}
+        if LOSSES[self.loss][0] != "regression":
             right = tf.equal(self._labels(logits), self._labels_of(Y_val))
-            self.history_.setdefault("val_accuracy", []).append(
-                float(tf.reduce_mean(tf.cast(right, tf.float64))))
+            metrics["val_accuracy"] = float(tf.reduce_mean(tf.cast(right, tf.float64)))
+        return metrics
 
     # -- predictions -------------------------------------------------------------------------
 
