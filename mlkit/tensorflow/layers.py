@@ -74,7 +74,13 @@ def dense_forward(X, W, b):
 
 
 def dense_backward(dZ, cache):
-    """Backward pass of a dense layer: ``dX = dZ W^T``, ``dW = X^T dZ``, ``db = sum_i dZ_i``.
+    """Backward pass of a dense layer.
+
+    .. math::
+
+        \\frac{\\partial L}{\\partial X} = \\frac{\\partial L}{\\partial Z} W^\\top, \\quad
+        \\frac{\\partial L}{\\partial W} = X^\\top \\frac{\\partial L}{\\partial Z}, \\quad
+        \\frac{\\partial L}{\\partial b} = \\sum_i \\frac{\\partial L}{\\partial Z_{i,:}}
 
     Args:
         dZ: upstream gradient of shape (n, n_out).
@@ -111,7 +117,9 @@ def _activation(name):
 
 
 def activation_forward(Z, activation="relu"):
-    """Forward pass of an elementwise activation layer, ``H = f(Z)``.
+    """Forward pass of an elementwise activation layer.
+
+    .. math:: H = f(Z)
 
     Args:
         Z: pre-activations, any shape (usually (n, n_units)).
@@ -132,7 +140,9 @@ def activation_forward(Z, activation="relu"):
 
 
 def activation_backward(dH, cache):
-    """Backward pass of an elementwise activation layer, ``dZ = dH * f'(Z)``.
+    """Backward pass of an elementwise activation layer: the chain rule, element by element.
+
+    .. math:: \\frac{\\partial L}{\\partial Z} = \\frac{\\partial L}{\\partial H} \\odot f'(Z)
 
     Args:
         dH: upstream gradient, the shape of the layer's output.
