@@ -2,6 +2,23 @@
 
 import json
 
+# The longest groups first (longest-processing-time-first): xdist hands out whole groups, and a
+# long group handed out last keeps one worker busy while the other has nothing left to do.
+# keras_mlp is the longest (its class is graded twice: by mlkit-grade, and by stock nbgrader
+# for the cross-check) but has few tests, so xdist's default order (most tests first) put it last.
+LONGEST_GROUPS_FIRST = ("book", "keras_mlp", "sandbox", "matrix_notation")
+
+
+def _rank(item):
+    groups = [mark.args[0] for mark in item.iter_markers("xdist_group") if mark.args]
+    return min((LONGEST_GROUPS_FIRST.index(g) for g in groups if g in LONGEST_GROUPS_FIRST),
+               default=len(LONGEST_GROUPS_FIRST))
+
+
+def pytest_collection_modifyitems(items):
+    """Put the longest xdist groups first (a stable sort: the rest keeps its order)."""
+    items.sort(key=_rank)
+
 
 def pytest_terminal_summary(terminalreporter):
     """Print the harness figures of each assignment (full / zero / alternatives / mistakes)."""

@@ -84,7 +84,7 @@ def softmax(x, axis=-1):
 
     Example:
         >>> softmax(tf.constant([2.0, 1.0, 0.1])).numpy()
-        array([0.6590012 , 0.24243298, 0.09856589], dtype=float32)
+        array([0.659001 , 0.242433, 0.098566], dtype=float32)
     """
     x, axis = _scores(x, "x", axis)
     return tf.nn.softmax(x, axis=axis)

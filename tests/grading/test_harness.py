@@ -1,7 +1,8 @@
 """Every assignment graded for real: reference full, blank zero, alternatives full, mistakes caught.
 
 See ``harness.py`` in this folder for how the class of synthetic students is
-built and graded.
+built and graded (by ``mlkit-grade autograde``), and the last test here for the
+check that stock ``nbgrader autograde`` gives the same grades.
 """
 
 import json
@@ -9,7 +10,13 @@ import json
 import pytest
 
 from mlkit.grading import notebooks
-from tests.grading.harness import ASSIGNMENTS, ROOT, load_variants
+from tests.grading.harness import (
+    ASSIGNMENTS,
+    ROOT,
+    grade_with_stock_nbgrader,
+    load_variants,
+    students,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -91,3 +98,22 @@ def test_mistake_loses_exactly_its_parts(assignment, variant, graded_class, requ
     assert failing == expected, (
         f"expected to lose {sorted(expected)}, lost {sorted(failing)}\n"
         + graded.explain(f"mistake_{variant}", failing ^ expected))
+
+
+# A TensorFlow assignment that trains Keras models: where a forked, pre-warmed worker is most
+# likely to differ from a fresh kernel (thread pools, random state, Keras's global state).
+CROSS_CHECK = "keras_mlp"
+
+
+@pytest.mark.xdist_group(CROSS_CHECK)
+def test_mlkit_grade_gives_stock_nbgrader_grades(graded_class, tmp_path):
+    """Stock ``nbgrader autograde`` gives every student the harness's grade, cell by cell."""
+    ours = graded_class(CROSS_CHECK)
+    names = list(students(CROSS_CHECK))
+    stock = grade_with_stock_nbgrader(CROSS_CHECK, tmp_path / "stock", names)
+    assert stock.max_scores == ours.max_scores
+    for student in names:
+        assert ours.scores[student] == stock.scores[student], (
+            f"{student}: mlkit-grade {ours.scores[student]}, stock nbgrader "
+            f"{stock.scores[student]}\n" + ours.explain(student, ours.failing(student)))
+        assert ours.errors[student] == stock.errors[student], student
