@@ -16,12 +16,12 @@ Nothing here imports TensorFlow; tensors are accepted wherever arrays are.
 
 from mlkit.testing import mistakes
 from mlkit.testing.assertions import assert_close, assert_gradient_close
-from mlkit.testing.checks import CheckFailure, check
+from mlkit.testing.checks import CheckError, check
 from mlkit.testing.gradients import numerical_gradient, rel_error
 from mlkit.testing.guards import no_mlkit_calls, no_overflow, own_work, substitute
 
 __all__ = [
-    "CheckFailure",
+    "CheckError",
     "assert_close",
     "assert_gradient_close",
     "check",

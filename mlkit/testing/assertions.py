@@ -9,7 +9,7 @@ NaN or inf) are checked first, each with its own message.
 import numpy as np
 
 from mlkit.testing.book import MistakeTable
-from mlkit.testing.checks import CheckFailure
+from mlkit.testing.checks import CheckError
 from mlkit.testing.gradients import _to_numpy, numerical_gradient, rel_error
 
 __all__ = ["assert_close", "assert_gradient_close"]
@@ -26,17 +26,17 @@ def _show(array):
 def _as_array(value, name):
     """Return ``value`` as a NumPy array, or raise an AssertionError saying what it was."""
     if value is None:
-        raise CheckFailure(
+        raise CheckError(
             f"{name} returned None. Is a `return` statement missing at the end of the function?",
             summary="the function returned None (is a `return` statement missing?)")
     try:
         array = np.asarray(value.numpy() if hasattr(value, "numpy") else value)
     except (TypeError, ValueError) as err:
-        raise CheckFailure(
+        raise CheckError(
             f"{name} should be an array of numbers. Received a {type(value).__name__}: {err}",
             summary=f"the result is a {type(value).__name__}, not an array of numbers") from None
     if array.dtype.kind not in "biuf":
-        raise CheckFailure(
+        raise CheckError(
             f"{name} should be an array of real numbers. "
             f"Received a {type(value).__name__} of dtype {array.dtype}: {_show(array)}",
             summary=f"the result is not an array of real numbers (dtype {array.dtype})")
@@ -122,7 +122,7 @@ def assert_close(actual, expected, *, name="the result", rtol=1e-6, atol=1e-8,
         >>> assert_close(np.array([0.5, 2.0]), [0.5, 1.0], name="f(x)")
         Traceback (most recent call last):
         ...
-        mlkit.testing.checks.CheckFailure: f(x) is not right: 1 of 2 values differ ...
+        mlkit.testing.checks.CheckError: f(x) is not right: 1 of 2 values differ ...
     """
     actual = _as_array(actual, name)
     expected = np.asarray(expected)
@@ -138,7 +138,7 @@ def assert_close(actual, expected, *, name="the result", rtol=1e-6, atol=1e-8,
         lines.append(f"Likely mistake: {mistake}")
         if isinstance(mistakes, MistakeTable):
             lines.append(f"Read about it in the book: {mistakes.url(mistake)}")
-    raise CheckFailure("\n".join(lines), summary=summary, mistake=mistake)
+    raise CheckError("\n".join(lines), summary=summary, mistake=mistake)
 
 
 def assert_gradient_close(analytic, f, x, *, name="the gradient", upstream=None, tol=1e-6,
@@ -177,8 +177,8 @@ def assert_gradient_close(analytic, f, x, *, name="the gradient", upstream=None,
         header = f"{name} does not match the numerical gradient."
     try:
         assert_close(actual, numerical, name=name, rtol=1e-4, atol=1e-7, mistakes=mistakes)
-    except CheckFailure as err:
-        raise CheckFailure(f"{header}\n{err}", summary=f"the gradient is wrong: {err.summary}",
+    except CheckError as err:
+        raise CheckError(f"{header}\n{err}", summary=f"the gradient is wrong: {err.summary}",
                            mistake=err.mistake) from None
     # Close elementwise within the loose tolerance but not within `tol`.
-    raise CheckFailure(header, summary="the gradient does not match the numerical gradient")
+    raise CheckError(header, summary="the gradient does not match the numerical gradient")

@@ -56,24 +56,23 @@ class MistakeTable(dict):
         return section_url(self.chapter, self.sections[description])
 
 
-def explained_in(chapter, label, **by_keyword):
+def explained_in(chapter, label, sections=None):
     """Decorate a mistakes function: its mistakes are explained in ``chapter``, section ``label``.
 
     Args:
         chapter: the chapter's file name without ``.md``.
         label: the section explaining the mistakes by default.
-        **by_keyword: ``keyword=label`` pairs, written with underscores for
-            spaces: a mistake whose description contains the keyword (e.g.
-            ``max_shift`` for "max shift") is explained in that section instead.
+        sections: ``{keyword: label}``: a mistake whose description contains
+            the keyword (e.g. ``"max shift"``) is explained in that section instead.
 
     Example:
-        >>> @explained_in("softmax", "softmax-scores", max_shift="softmax-max-shift")
+        >>> @explained_in("softmax", "softmax-scores", {"max shift": "softmax-max-shift"})
         ... def softmax_mistakes(x):
         ...     return {"no max shift: ...": 1, "the wrong axis": 2}
         >>> softmax_mistakes(0).url("no max shift: ...")
         'book/softmax.html#softmax-max-shift'
     """
-    keywords = {key.replace("_", " "): value for key, value in by_keyword.items()}
+    keywords = dict(sections or {})
 
     def decorate(function):
         @functools.wraps(function)

@@ -3,7 +3,7 @@
 A test cell's hidden part runs only at grading time, and its feedback must say
 which hidden check failed and why without showing the check's code or its
 expected values. Each hidden check is a ``with check("name"):`` block;
-a failure inside it becomes a :class:`CheckFailure` whose first line names the
+a failure inside it becomes a :class:`CheckError` whose first line names the
 check and says, in words only, what went wrong.
 
 Example:
@@ -13,16 +13,16 @@ Example:
     ...     raise ValueError("shapes (2, 3) and (4,) do not match")
     Traceback (most recent call last):
     ...
-    mlkit.testing.checks.CheckFailure: Check 'cubes' failed: the code raised ValueError.
+    mlkit.testing.checks.CheckError: Check 'cubes' failed: the code raised ValueError.
     ValueError: shapes (2, 3) and (4,) do not match
 """
 
 import contextlib
 
-__all__ = ["CheckFailure", "check", "summary_of"]
+__all__ = ["CheckError", "check", "summary_of"]
 
 
-class CheckFailure(AssertionError):
+class CheckError(AssertionError):
     """An assertion error that also carries a summary free of values.
 
     Attributes:
@@ -44,14 +44,14 @@ def summary_of(error):
         error: an exception raised by a check.
 
     Returns:
-        The summary of a :class:`CheckFailure`; for another AssertionError,
+        The summary of a :class:`CheckError`; for another AssertionError,
         ``"an assertion failed"``; otherwise the exception's type.
 
     Example:
         >>> summary_of(KeyError("secret"))
         'the code raised KeyError'
     """
-    if isinstance(error, CheckFailure):
+    if isinstance(error, CheckError):
         return error.summary
     if isinstance(error, AssertionError):
         return "an assertion failed"
@@ -60,7 +60,7 @@ def summary_of(error):
 
 @contextlib.contextmanager
 def check(name):
-    """Run the block as the check ``name``; turn any failure into a :class:`CheckFailure`.
+    """Run the block as the check ``name``; turn any failure into a :class:`CheckError`.
 
     The failure's message starts with one line, ``Check 'name' failed: ...``,
     holding the summary (and the likely mistake, if one was named); the full
@@ -71,7 +71,7 @@ def check(name):
             ``"softmax(X) for a 3-d array X"``.
 
     Raises:
-        CheckFailure: when the block raises any ``Exception``.
+        CheckError: when the block raises any ``Exception``.
     """
     try:
         yield
@@ -84,4 +84,4 @@ def check(name):
         detail = str(error)
         if not isinstance(error, AssertionError):
             detail = f"{type(error).__name__}: {detail}"
-        raise CheckFailure(f"{first}\n{detail}", summary=summary, mistake=mistake) from None
+        raise CheckError(f"{first}\n{detail}", summary=summary, mistake=mistake) from None

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mlkit.testing.checks import CheckFailure
+from mlkit.testing.checks import CheckError
 
 __all__ = ["no_mlkit_calls", "no_overflow", "own_work", "substitute"]
 
@@ -88,12 +88,12 @@ def no_mlkit_calls(part, *, allow=()):
     if tampered:
         message = (f"While `{part}` ran, the profiler that checks how it was built was replaced "
                    "(sys.setprofile). Write the function without changing the interpreter's hooks.")
-        raise CheckFailure(message, summary=message)
+        raise CheckError(message, summary=message)
     if calls:
         message = (f"`{part}` calls the course's reference implementation {calls[0]}. "
                    "This part asks you to write the computation yourself with NumPy "
                    "(or TensorFlow) operations, not to call mlkit's version.")
-        raise CheckFailure(message, summary=message)
+        raise CheckError(message, summary=message)
 
 
 @contextlib.contextmanager
@@ -179,7 +179,7 @@ def no_overflow(what, *, hint=None):
         ...     np.exp(np.array([1000.0]))
         Traceback (most recent call last):
         ...
-        mlkit.testing.checks.CheckFailure: exp(1000) is not numerically stable: overflow encountered in exp.
+        mlkit.testing.checks.CheckError: exp(1000) is not numerically stable: overflow ... in exp.
     """
     try:
         with np.errstate(over="raise", divide="raise", invalid="raise"), \
@@ -190,4 +190,4 @@ def no_overflow(what, *, hint=None):
         message = f"{what} is not numerically stable: {err}."
         if hint:
             message += f" Hint: {hint}"
-        raise CheckFailure(message, summary=message.rstrip(".")) from None
+        raise CheckError(message, summary=message.rstrip(".")) from None
