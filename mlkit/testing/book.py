@@ -14,8 +14,12 @@ returns a :class:`MistakeTable`, a dict that also knows its section, so that
 
 import functools
 import os
+import re
 
-__all__ = ["MistakeTable", "explained_in", "section_url"]
+__all__ = ["MistakeTable", "explained_in", "section_url", "stability_section"]
+
+# function name -> (chapter, label of the section on computing it stably), from explained_in
+_STABILITY = {}
 
 
 def section_url(chapter, label):
@@ -56,7 +60,7 @@ class MistakeTable(dict):
         return section_url(self.chapter, self.sections[description])
 
 
-def explained_in(chapter, label, sections=None):
+def explained_in(chapter, label, sections=None, *, stability=None):
     """Decorate a mistakes function: its mistakes are explained in ``chapter``, section ``label``.
 
     Args:
@@ -64,6 +68,9 @@ def explained_in(chapter, label, sections=None):
         label: the section explaining the mistakes by default.
         sections: ``{keyword: label}``: a mistake whose description contains
             the keyword (e.g. ``"max shift"``) is explained in that section instead.
+        stability: the label of the section on computing the function stably,
+            which :func:`~mlkit.testing.no_overflow` links to (see
+            :func:`stability_section`).
 
     Example:
         >>> @explained_in("softmax", "softmax-scores", {"max shift": "softmax-max-shift"})
@@ -75,6 +82,9 @@ def explained_in(chapter, label, sections=None):
     keywords = dict(sections or {})
 
     def decorate(function):
+        if stability:
+            _STABILITY[function.__name__] = (chapter, stability)
+
         @functools.wraps(function)
         def wrapper(*args, **kwargs):
             mistakes = function(*args, **kwargs)
@@ -85,3 +95,19 @@ def explained_in(chapter, label, sections=None):
             return MistakeTable(mistakes, chapter, sections)
         return wrapper
     return decorate
+
+
+def stability_section(what):
+    """The link to the section on computing stably the function ``what`` starts with, or None.
+
+    Args:
+        what: a description such as ``"softmax(X) for scores of +-1000"``.
+
+    Example:
+        >>> import mlkit.testing.mistakes
+        >>> stability_section("softmax(X) for scores of +-1000")
+        'book/softmax.html#softmax-max-shift'
+    """
+    name = re.match(r"\s*(\w+)", what)
+    found = _STABILITY.get(name.group(1)) if name else None
+    return section_url(*found) if found else None

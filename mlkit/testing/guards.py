@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from mlkit.testing.book import stability_section
 from mlkit.testing.checks import CheckError
 
 __all__ = ["no_mlkit_calls", "no_overflow", "own_work", "substitute"]
@@ -190,4 +191,8 @@ def no_overflow(what, *, hint=None):
         message = f"{what} is not numerically stable: {err}."
         if hint:
             message += f" Hint: {hint}"
-        raise CheckError(message, summary=message.rstrip(".")) from None
+        summary = message.rstrip(".")
+        link = stability_section(what)
+        if link:
+            message += f"\nRead about it in the book: {link}"
+        raise CheckError(message, summary=summary) from None

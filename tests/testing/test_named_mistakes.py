@@ -2,9 +2,9 @@
 
 Each case is a student's wrong answer, put into the released notebook with the
 reference answers everywhere else; the notebook's cells run in order up to the
-visible test cell of the part, whose failure message must name the mistake and,
-where the message comes from a mistake table, link to the book section that
-explains it. The links' sections must exist in the chapters as MyST labels.
+visible test cell of the part, whose failure message must name the mistake and
+link to the book section that explains it. The links' sections must exist in
+the chapters as MyST labels.
 """
 
 import re
@@ -17,7 +17,7 @@ from mlkit.testing.book import MistakeTable
 from tests.helpers import ROOT
 
 # name -> (assignment, the answer cell and its wrong code, the visible test cell,
-#          a phrase of the message that names the mistake, the book link or None)
+#          a phrase of the message that names the mistake, the book link)
 CASES = {
     "softmax over the wrong axis": (
         "softmax", "softmax",
@@ -28,7 +28,7 @@ CASES = {
         "softmax", "softmax",
         "def softmax(x, axis=-1):\n    e = np.exp(x)\n"
         "    return e / np.sum(e, axis=axis, keepdims=True)",
-        "softmax_stable", "subtract the largest score", None),
+        "softmax_stable", "subtract the largest score", "book/softmax.html#softmax-max-shift"),
     "the sigmoid derivative from z instead of sigmoid(z)": (
         "activations", "sigmoid_grad", "def sigmoid_grad(x):\n    return x * (1 - x)",
         "sigmoid_grad_values", "computed from x instead of sigmoid(x)",
@@ -41,7 +41,8 @@ CASES = {
     "log(0) in cross-entropy": (
         "softmax", "cross_entropy",
         "def cross_entropy(y_true, y_pred):\n    return -np.sum(y_true * np.log(y_pred), axis=-1)",
-        "cross_entropy_log_zero", "clip the probabilities to [1e-7, 1 - 1e-7]", None),
+        "cross_entropy_log_zero", "clip the probabilities to [1e-7, 1 - 1e-7]",
+        "book/softmax.html#softmax-stability"),
     "integer labels where one-hot were expected": (
         "softmax", "sparse_cross_entropy",
         "def sparse_cross_entropy(y_true, y_pred):\n"
@@ -85,14 +86,13 @@ def visible_failure(assignment, answer_id, wrong, test_id):
 
 @pytest.mark.parametrize("mistake", list(CASES))
 def test_named_mistake_gets_its_message(mistake, monkeypatch, capsys):
-    """The visible test names the mistake and, with a mistake table, links to the book."""
+    """The visible test names the mistake and links to the book section that explains it."""
     monkeypatch.setenv("MPLBACKEND", "Agg")
     monkeypatch.delenv("MLKIT_BOOK_URL", raising=False)
     assignment, answer_id, wrong, test_id, phrase, link = CASES[mistake]
     message = visible_failure(assignment, answer_id, wrong, test_id)
     assert phrase in message, message
-    if link:
-        assert link in message, message
+    assert f"Read about it in the book: {link}" in message, message
 
 
 def test_book_url_prefix(monkeypatch):

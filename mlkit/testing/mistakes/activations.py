@@ -46,7 +46,7 @@ def step(x):
     }
 
 
-@explained_in("activations", "activations-sigmoid")
+@explained_in("activations", "activations-sigmoid", stability="activations-sigmoid")
 def sigmoid(x):
     """Mistakes in ``sigmoid(x) = 1 / (1 + exp(-x))``."""
     x = _f64(x)

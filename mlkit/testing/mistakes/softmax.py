@@ -49,7 +49,8 @@ def _clipped_log(p):
     return np.log(np.clip(p, EPSILON, 1.0 - EPSILON))
 
 
-@explained_in("softmax", "softmax-scores", sections={"max shift": "softmax-max-shift"})
+@explained_in("softmax", "softmax-scores", {"max shift": "softmax-max-shift"},
+              stability="softmax-max-shift")
 def softmax(x, axis=-1):
     """Mistakes in ``softmax(x, axis)``."""
     x = _f64(x)
@@ -91,7 +92,8 @@ def _per_example_mistakes(y_true, log_p, naive_log_p):
     }
 
 
-@explained_in("softmax", "softmax-cross-entropy", _LABELS_AND_LOG_ZERO)
+@explained_in("softmax", "softmax-cross-entropy", _LABELS_AND_LOG_ZERO,
+              stability="softmax-stability")
 def cross_entropy(y_true, y_pred):
     """Mistakes in ``cross_entropy(y_true, y_pred)`` (one-hot labels, probabilities)."""
     y_true, y_pred = _f64(y_true), _f64(y_pred)
@@ -102,7 +104,7 @@ def cross_entropy(y_true, y_pred):
     return found
 
 
-@explained_in("softmax", "softmax-labels", _LABELS_AND_LOG_ZERO)
+@explained_in("softmax", "softmax-labels", _LABELS_AND_LOG_ZERO, stability="softmax-stability")
 def sparse_cross_entropy(y_true, y_pred):
     """Mistakes in ``sparse_cross_entropy(y_true, y_pred)`` (integer labels, probabilities)."""
     labels, y_pred = np.asarray(y_true), _f64(y_pred)
@@ -128,7 +130,8 @@ def sparse_cross_entropy(y_true, y_pred):
     return found
 
 
-@explained_in("softmax", "softmax-log-sum-exp", sections={"max shift": "softmax-max-shift"})
+@explained_in("softmax", "softmax-log-sum-exp", {"max shift": "softmax-max-shift"},
+              stability="softmax-log-sum-exp")
 def batch_cross_entropy(y_true, logits):
     """Mistakes in ``batch_cross_entropy(y_true, logits)``: the mean loss from logits."""
     y_true, z = _f64(y_true), _f64(logits)
