@@ -31,7 +31,7 @@ from pathlib import Path
 import nbformat
 
 from mlkit.grading.release import METADATA_KEY, record
-from mlkit.presubmit.run import FILE_ERRORS, RUNNING, asks_for_input, run
+from mlkit.presubmit.run import FILE_ERRORS, RUNNING, asks_for_input, own_files, run
 from mlkit.presubmit.structure import structure_problems
 
 __all__ = ["Report", "check", "check_notebook", "main"]
@@ -143,6 +143,9 @@ def check_notebook(path, *, release=None, timeout=None):
         if cell.cell_type == "code" and asks_for_input(cell.source):
             problems.append(f"cell {index + 1} calls input(): the grader cannot type an answer, "
                             "so the cell fails there. Set the value in the code instead.")
+        for name in own_files(cell.source) if cell.cell_type == "code" else []:
+            problems.append(f"cell {index + 1} reads {name}, a file of this machine that the "
+                            "grader will not have: only the notebook is submitted.")
 
     _, runs, seconds = run(notebook, timeout)
     for cell_run in runs:
@@ -169,6 +172,8 @@ def check_notebook(path, *, release=None, timeout=None):
         seen.add(cell_run.grade_id)
         error = None if cell_run.error is None else (
             f"{cell_run.error[0]}: {cell_run.error[1]}".rstrip(": "))
+        if cell_run.error and cell_run.error[0] == "NotImplementedError":
+            error = "not answered yet (what it tests still raises NotImplementedError)"
         parts.append((cell_run.grade_id, entry["points"], entry.get("hidden", 0), error))
     return Report(path, parts, problems, warnings, seconds, timeout)
 

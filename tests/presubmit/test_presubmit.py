@@ -115,6 +115,16 @@ def test_damage_is_reported(tmp_path, damage):
     assert any(phrase in problem for problem in report.problems), str(report)
 
 
+def test_absolute_path_of_this_machine(tmp_path):
+    """A file read by its absolute path, present here, is reported: the grader will not have it."""
+    data = tmp_path / "scores.csv"
+    data.write_text("1,2\n")
+    notebook = _reference()
+    _add(f"import numpy as np\nscores = np.loadtxt({str(data)!r}, delimiter=',')")(notebook)
+    report = check_notebook(_write(notebook, tmp_path))
+    assert any(f"reads {data}, a file of this machine" in p for p in report.problems), str(report)
+
+
 def test_wrong_answer_fails_its_part(tmp_path):
     """A wrong answer shows as its part failing its visible checks, with the mistake named."""
     notebook = _reference()
