@@ -74,13 +74,20 @@ def hidden_results(names, error):
     return results
 
 
-def _report(results, visible_failed):
-    """The text shown in place of the cell's outputs."""
+# Errors of a cell that was stopped rather than failed: they may come from the hidden part.
+STOPPED = {"KeyboardInterrupt", "CellTimeoutError", "DeadKernelError", "SystemExit"}
+
+
+def _report(results, error):
+    """The text shown in place of the cell's outputs; ``error`` is the cell's, if no check's."""
     lines = [f"Hidden checks of this cell ({len(results)}); their code and expected values "
              "are not shown:"]
     for name, status, summary in results:
         lines.append(f"  [{status}] {name}" + (f": {summary}" if summary else ""))
-    if visible_failed:
+    if error is not None and error.get("ename") in STOPPED:
+        lines.append("The cell was stopped (its time limit, memory or a crash) before its "
+                     "hidden checks finished (below).")
+    elif error is not None:
         lines.append("The hidden checks did not run: a visible check failed first (below).")
     return "\n".join(lines) + "\n"
 
@@ -105,7 +112,7 @@ class HideHiddenTests(NbGraderPreprocessor):
         cell.source = "\n".join(filter(None, [part.visible.rstrip(), HIDDEN_CODE,
                                               part.after.rstrip()]))
         outputs = [nbformat.v4.new_output("stream", name="stdout",
-                                          text=_report(results, visible_failed))]
+                                          text=_report(results, error if visible_failed else None))]
         if visible_failed:
             message = f"{error.get('ename', 'Error')}: {error.get('evalue', '')}"
             outputs.append(nbformat.v4.new_output("error", ename=error.get("ename", "Error"),

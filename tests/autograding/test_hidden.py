@@ -67,3 +67,46 @@ class TestHiddenResults:
     def test_all_passed(self):
         """No error: every hidden check passed."""
         assert hidden_results(["a"], None) == [("a", "passed", "")]
+
+
+class TestHideHiddenTests:
+    SOURCE = ("assert_close(f(1), 1)\n### BEGIN HIDDEN TESTS\nfrom mlkit.testing import check\n"
+              "with check('f of a big number'):\n    assert_close(f(10 ** 9), 12345)\n"
+              "with check('f of a list'):\n    assert_close(f([1, 2]), [67890, 2])\n"
+              "### END HIDDEN TESTS")
+
+    def _feedback(self, outputs):
+        import nbformat
+
+        from mlkit.grading.feedback import HideHiddenTests
+
+        cell = nbformat.v4.new_code_cell(self.SOURCE, outputs=outputs, metadata={"nbgrader": {
+            "grade": True, "grade_id": "f_values", "points": 1, "locked": True,
+            "solution": False, "schema_version": 3}})
+        cell, _ = HideHiddenTests().preprocess_cell(cell, {}, 0)
+        return cell
+
+    def test_hidden_failure(self):
+        """The failed check is named with its summary; no hidden code or value is left."""
+        import nbformat
+
+        error = nbformat.v4.new_output("error", ename="CheckError", traceback=["12345 67890"],
+                                       evalue="Check 'f of a list' failed: 1 of 2 values "
+                                              "differ.\nexpected: [67890, 2]")
+        cell = self._feedback([nbformat.v4.new_output("stream", name="stdout", text="12345"),
+                               error])
+        text = cell.source + "".join(str(output) for output in cell.outputs)
+        assert "12345" not in text and "67890" not in text and "check(" not in text
+        assert "[passed] f of a big number" in text
+        assert "[failed] f of a list: 1 of 2 values differ." in text
+        assert cell.source.startswith("assert_close(f(1), 1)\n# The hidden checks ran here")
+
+    def test_stopped_cell(self):
+        """A cell stopped at its time limit says so, without blaming the visible checks."""
+        import nbformat
+
+        error = nbformat.v4.new_output("error", ename="KeyboardInterrupt", evalue="",
+                                       traceback=["Cell In[3], line 5: assert_close(f(10 ** 9)"])
+        cell = self._feedback([error])
+        text = "".join(str(output) for output in cell.outputs)
+        assert "was stopped" in text and "10 ** 9" not in text
