@@ -71,8 +71,9 @@ class Report:
                  "Parts (visible checks only):"]
         for grade_id, points, hidden, error in self.parts:
             mark = "ok  " if error is None else "FAIL"
-            hidden_text = (f"; {hidden} hidden check{'s' if hidden != 1 else ''} not run "
-                           "here (they run at grading)") if hidden else ""
+            checks = f"{hidden} hidden check" + ("s" if hidden != 1 else "")
+            they = "it runs" if hidden == 1 else "they run"
+            hidden_text = f"; {checks} not run here ({they} at grading)" if hidden else ""
             status = "visible checks passed" if error is None else f"failed: {error}"
             lines.append(f"  [{mark}] {grade_id} ({points:g} pt): {status}{hidden_text}")
         if not self.parts:
