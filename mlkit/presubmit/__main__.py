@@ -4,4 +4,5 @@ import sys
 
 from mlkit.presubmit import main
 
-sys.exit(main())
+if __name__ == "__main__":  # not when a tool (such as pytest's doctests) imports the module
+    sys.exit(main())
