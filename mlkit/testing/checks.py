@@ -29,6 +29,11 @@ class CheckError(AssertionError):
         summary: what went wrong, in words only (no expected or received value),
             so that it can be shown for a hidden check.
         mistake: the description of the likely mistake, or None.
+
+    Example:
+        >>> error = CheckError("f(x) is 3, expected 2", summary="1 of 1 values differ")
+        >>> isinstance(error, AssertionError), error.summary
+        (True, '1 of 1 values differ')
     """
 
     def __init__(self, message, *, summary, mistake=None):
@@ -72,6 +77,14 @@ def check(name):
 
     Raises:
         CheckError: when the block raises any ``Exception``.
+
+    Example:
+        >>> with check("the sum of a list"):
+        ...     assert sum([1, 2]) == 4, "sum([1, 2]) is 3"
+        Traceback (most recent call last):
+        ...
+        mlkit.testing.checks.CheckError: Check 'the sum of a list' failed: an assertion failed.
+        sum([1, 2]) is 3
     """
     try:
         yield
