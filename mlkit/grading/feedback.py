@@ -173,6 +173,7 @@ def generate_feedback(course, assignments=None, *, log=print):
         result = api.generate_feedback(assignment, force=True)
         if not result["success"]:
             status = 1
+            log(f"error: the feedback of {assignment!r} was not generated; nbgrader says:")
             for line in (result.get("log", "") + result.get("error", "")).splitlines():
                 log(line)
     return status
