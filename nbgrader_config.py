@@ -15,3 +15,29 @@ c.CourseDirectory.release_directory = "exercises"
 # Every assignment runs top to bottom in a fresh kernel; no cell may take longer.
 c.Execute.timeout = 120
 c.Execute.interrupt_on_timeout = True
+
+# Releasing: nbgrader's steps, plus a note in each test cell of how many hidden checks it
+# holds (counted from the source at every release) and a record of the released cells
+# for the pre-submit check (`mlkit-check`). See mlkit/grading/release.py.
+from nbgrader.preprocessors import (  # noqa: E402
+    CheckCellMetadata,
+    ClearHiddenTests,
+    ClearMarkScheme,
+    ClearOutput,
+    ClearSolutions,
+    ComputeChecksums,
+    IncludeHeaderFooter,
+    InstantiateTests,
+    LockCells,
+    SaveCells,
+)
+
+from mlkit.grading.release import AnnounceHiddenChecks, RecordRelease  # noqa: E402
+
+c.GenerateAssignment.preprocessors = [
+    IncludeHeaderFooter, InstantiateTests, LockCells, ClearSolutions, ClearOutput,
+    CheckCellMetadata, ComputeChecksums, SaveCells,
+    AnnounceHiddenChecks,  # after SaveCells: the gradebook keeps the cell without the note
+    ClearHiddenTests, ClearMarkScheme, ComputeChecksums, CheckCellMetadata,
+    RecordRelease,
+]

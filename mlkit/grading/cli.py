@@ -14,7 +14,8 @@ Run it in the course directory (the one with ``nbgrader_config.py``), or pass
 Every step is nbgrader's own (``db student import``, ``zip_collect``,
 ``autograde``'s converter, ``generate_feedback``, ``export``); what this adds
 is the sandboxed, parallel, resumable execution of :mod:`mlkit.grading.autograde`,
-and the class report of :mod:`mlkit.grading.report`.
+feedback that names the hidden checks without showing them
+(:mod:`mlkit.grading.feedback`), and the class report of :mod:`mlkit.grading.report`.
 
 The exit status is 0 only when every step succeeded and every submission was
 graded; otherwise the tool says which submissions were not graded, and why.
@@ -108,11 +109,10 @@ def _autograde(args):
 
 
 def _feedback(args):
-    status = 0
-    for assignment in args.assignments or [None]:
-        extra = [assignment] if assignment else []
-        status = max(status, _nbgrader(args.course, "generate_feedback", *extra, "--force"))
-    return status
+    from mlkit.grading.feedback import generate_feedback
+
+    return generate_feedback(args.course, args.assignments or None,
+                             log=lambda line: print(line, file=sys.stderr))
 
 
 def _export(args):

@@ -4,6 +4,8 @@
 - :func:`assert_close` and :func:`assert_gradient_close`: assertions whose
   failure messages teach (expected versus received, the first difference,
   the likely mistake).
+- :func:`check`: a named check (each hidden check is one), whose failure can
+  be reported without its values.
 - :func:`own_work`, :func:`no_mlkit_calls`, :func:`substitute` and :func:`no_overflow`:
   checks of how an answer was built.
 - :mod:`mlkit.testing.mistakes`: the values typical mistakes produce, so that a
@@ -14,12 +16,15 @@ Nothing here imports TensorFlow; tensors are accepted wherever arrays are.
 
 from mlkit.testing import mistakes
 from mlkit.testing.assertions import assert_close, assert_gradient_close
+from mlkit.testing.checks import CheckError, check
 from mlkit.testing.gradients import numerical_gradient, rel_error
 from mlkit.testing.guards import no_mlkit_calls, no_overflow, own_work, substitute
 
 __all__ = [
+    "CheckError",
     "assert_close",
     "assert_gradient_close",
+    "check",
     "mistakes",
     "no_mlkit_calls",
     "no_overflow",

@@ -8,6 +8,8 @@ NaN or inf) are checked first, each with its own message.
 
 import numpy as np
 
+from mlkit.testing.book import MistakeTable
+from mlkit.testing.checks import CheckError
 from mlkit.testing.gradients import _to_numpy, numerical_gradient, rel_error
 
 __all__ = ["assert_close", "assert_gradient_close"]
@@ -24,20 +26,20 @@ def _show(array):
 def _as_array(value, name):
     """Return ``value`` as a NumPy array, or raise an AssertionError saying what it was."""
     if value is None:
-        raise AssertionError(
-            f"{name} returned None. Is a `return` statement missing at the end of the function?"
-        )
+        raise CheckError(
+            f"{name} returned None. Is a `return` statement missing at the end of the function?",
+            summary="the function returned None (is a `return` statement missing?)")
     try:
         array = np.asarray(value.numpy() if hasattr(value, "numpy") else value)
     except (TypeError, ValueError) as err:
-        raise AssertionError(
-            f"{name} should be an array of numbers. Received a {type(value).__name__}: {err}"
-        ) from None
+        raise CheckError(
+            f"{name} should be an array of numbers. Received a {type(value).__name__}: {err}",
+            summary=f"the result is a {type(value).__name__}, not an array of numbers") from None
     if array.dtype.kind not in "biuf":
-        raise AssertionError(
+        raise CheckError(
             f"{name} should be an array of real numbers. "
-            f"Received a {type(value).__name__} of dtype {array.dtype}: {_show(array)}"
-        )
+            f"Received a {type(value).__name__} of dtype {array.dtype}: {_show(array)}",
+            summary=f"the result is not an array of real numbers (dtype {array.dtype})")
     return array
 
 
@@ -54,16 +56,19 @@ def _matching_mistake(actual, mistakes, rtol, atol):
 
 
 def _problem(actual, expected, rtol, atol, check_dtype):
-    """One sentence (or a few lines) saying what is wrong, or None when nothing is."""
+    """``(summary, sentence)`` saying what is wrong, or None when nothing is.
+
+    The summary shows no value, so that it can be reported for a hidden check.
+    """
     if actual.shape != expected.shape:
         text = f"wrong shape: expected shape {expected.shape}, received shape {actual.shape}."
         if actual.ndim == 2 and actual.shape == expected.shape[::-1]:
             text += " That is the shape of the transpose."
         elif actual.size == 1 and expected.size > 1:
             text += " A single number came back where an array was expected."
-        return text
+        return "wrong shape", text
     if check_dtype and actual.dtype != expected.dtype:
-        return (
+        return "wrong dtype", (
             f"wrong dtype: expected {expected.dtype}, received {actual.dtype}. "
             "Keep the dtype of the input (check for a float64 constant or an astype)."
         )
@@ -71,7 +76,7 @@ def _problem(actual, expected, rtol, atol, check_dtype):
     if bad.any():
         index = tuple(int(i) for i in np.argwhere(bad)[0])
         kind = "NaN" if np.isnan(actual[index]) else "inf"
-        return (
+        return f"NaN or inf at {int(bad.sum())} of {actual.size} positions", (
             f"the result holds NaN or inf at {int(bad.sum())} of {actual.size} positions; "
             f"first at index {index}: expected {expected[index]!r}, received {kind}. "
             "Overflow (exp of a large number), log(0) or 0/0 are the usual causes."
@@ -82,7 +87,8 @@ def _problem(actual, expected, rtol, atol, check_dtype):
     if close.all():
         return None
     index = tuple(int(i) for i in np.argwhere(~close)[0])
-    return (
+    summary = f"{int((~close).sum())} of {actual.size} values differ"
+    return summary, (
         f"{int((~close).sum())} of {actual.size} values differ "
         f"(tolerance rtol={rtol:g}, atol={atol:g}); first at index {index}: "
         f"expected {expected[index].item()!r}, received {actual[index].item()!r}."
@@ -116,20 +122,23 @@ def assert_close(actual, expected, *, name="the result", rtol=1e-6, atol=1e-8,
         >>> assert_close(np.array([0.5, 2.0]), [0.5, 1.0], name="f(x)")
         Traceback (most recent call last):
         ...
-        AssertionError: f(x) is not right: 1 of 2 values differ ...
+        mlkit.testing.checks.CheckError: f(x) is not right: 1 of 2 values differ ...
     """
     actual = _as_array(actual, name)
     expected = np.asarray(expected)
     problem = _problem(actual, expected, rtol, atol, check_dtype)
     if problem is None:
         return
-    lines = [f"{name} is not right: {problem}",
+    summary, text = problem
+    lines = [f"{name} is not right: {text}",
              f"  expected: {_show(expected)}",
              f"  received: {_show(actual)}"]
     mistake = _matching_mistake(actual, mistakes, rtol, atol)
     if mistake is not None:
         lines.append(f"Likely mistake: {mistake}")
-    raise AssertionError("\n".join(lines))
+        if isinstance(mistakes, MistakeTable):
+            lines.append(f"Read about it in the book: {mistakes.url(mistake)}")
+    raise CheckError("\n".join(lines), summary=summary, mistake=mistake)
 
 
 def assert_gradient_close(analytic, f, x, *, name="the gradient", upstream=None, tol=1e-6,
@@ -168,7 +177,8 @@ def assert_gradient_close(analytic, f, x, *, name="the gradient", upstream=None,
         header = f"{name} does not match the numerical gradient."
     try:
         assert_close(actual, numerical, name=name, rtol=1e-4, atol=1e-7, mistakes=mistakes)
-    except AssertionError as err:
-        raise AssertionError(f"{header}\n{err}") from None
+    except CheckError as err:
+        raise CheckError(f"{header}\n{err}", summary=f"the gradient is wrong: {err.summary}",
+                           mistake=err.mistake) from None
     # Close elementwise within the loose tolerance but not within `tol`.
-    raise AssertionError(header)
+    raise CheckError(header, summary="the gradient does not match the numerical gradient")

@@ -19,6 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
+from mlkit.testing.book import stability_section
+from mlkit.testing.checks import CheckError
+
 __all__ = ["no_mlkit_calls", "no_overflow", "own_work", "substitute"]
 
 _MLKIT_DIR = str(Path(__file__).resolve().parent.parent) + os.sep
@@ -84,16 +87,14 @@ def no_mlkit_calls(part, *, allow=()):
         tampered = sys.getprofile() is not watch
         sys.setprofile(previous)
     if tampered:
-        raise AssertionError(
-            f"While `{part}` ran, the profiler that checks how it was built was replaced "
-            "(sys.setprofile). Write the function without changing the interpreter's hooks."
-        )
+        message = (f"While `{part}` ran, the profiler that checks how it was built was replaced "
+                   "(sys.setprofile). Write the function without changing the interpreter's hooks.")
+        raise CheckError(message, summary=message)
     if calls:
-        raise AssertionError(
-            f"`{part}` calls the course's reference implementation {calls[0]}. "
-            "This part asks you to write the computation yourself with NumPy "
-            "(or TensorFlow) operations, not to call mlkit's version."
-        )
+        message = (f"`{part}` calls the course's reference implementation {calls[0]}. "
+                   "This part asks you to write the computation yourself with NumPy "
+                   "(or TensorFlow) operations, not to call mlkit's version.")
+        raise CheckError(message, summary=message)
 
 
 @contextlib.contextmanager
@@ -179,7 +180,7 @@ def no_overflow(what, *, hint=None):
         ...     np.exp(np.array([1000.0]))
         Traceback (most recent call last):
         ...
-        AssertionError: exp(1000) is not numerically stable: overflow encountered in exp.
+        mlkit.testing.checks.CheckError: exp(1000) is not numerically stable: overflow ... in exp.
     """
     try:
         with np.errstate(over="raise", divide="raise", invalid="raise"), \
@@ -190,4 +191,8 @@ def no_overflow(what, *, hint=None):
         message = f"{what} is not numerically stable: {err}."
         if hint:
             message += f" Hint: {hint}"
-        raise AssertionError(message) from None
+        summary = message.rstrip(".")
+        link = stability_section(what)
+        if link:
+            message += f"\nRead about it in the book: {link}"
+        raise CheckError(message, summary=summary) from None

@@ -111,7 +111,23 @@ class TestPristine:
             _cell("from mlkit.testing import assert_close\nassert_close(f(1), 3, name='f(1)')",
                   grade=True, locked=True))
         assert _errors(outputs[2]) == ["AssertionError"], outputs[2]
-        assert _errors(outputs[3]) == ["AssertionError"], outputs[3]
+        assert _errors(outputs[3]) == ["CheckError"], outputs[3]  # mlkit's AssertionError
+
+    @pytest.mark.parametrize("patch", [
+        "import contextlib, mlkit.testing\n"
+        "mlkit.testing.check = lambda name: contextlib.suppress(Exception)",
+        "import contextlib, mlkit.testing.checks as c\n"
+        "c.check = lambda name: contextlib.suppress(Exception)",
+    ])
+    def test_patched_check_does_not_hide_a_failure(self, patch):
+        """A hidden check fails even when the submission replaced mlkit.testing.check."""
+        outputs = _run(
+            _cell("import numpy as np", locked=True),
+            _cell("def f(x):\n    return x + 1\n" + patch, solution=True),
+            _cell("from mlkit.testing import assert_close, check\n"
+                  "with check('f of 1'):\n    assert_close(f(1), 3, name='f(1)')",
+                  grade=True, locked=True))
+        assert _errors(outputs[2]) == ["CheckError"], outputs[2]
 
     def test_right_answers_still_pass(self):
         """Restoring changes nothing for an honest notebook."""

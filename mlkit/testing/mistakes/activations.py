@@ -10,6 +10,8 @@ Example:
 
 import numpy as np
 
+from mlkit.testing.book import explained_in
+
 __all__ = [
     "elu",
     "elu_grad",
@@ -33,6 +35,7 @@ def _quiet():
     return np.errstate(all="ignore")
 
 
+@explained_in("activations", "activations-step")
 def step(x):
     """Mistakes in ``step(x)`` (1 where x > 0, else 0)."""
     x = _f64(x)
@@ -43,6 +46,7 @@ def step(x):
     }
 
 
+@explained_in("activations", "activations-sigmoid", stability="activations-sigmoid")
 def sigmoid(x):
     """Mistakes in ``sigmoid(x) = 1 / (1 + exp(-x))``."""
     x = _f64(x)
@@ -59,6 +63,7 @@ def sigmoid(x):
         }
 
 
+@explained_in("activations", "activations-sigmoid")
 def sigmoid_grad(x):
     """Mistakes in ``sigmoid_grad(x) = sigmoid(x) * (1 - sigmoid(x))``."""
     x = _f64(x)
@@ -74,6 +79,7 @@ def sigmoid_grad(x):
         }
 
 
+@explained_in("activations", "activations-tanh")
 def tanh(x):
     """Mistakes in ``tanh(x)``."""
     x = _f64(x)
@@ -86,6 +92,7 @@ def tanh(x):
         }
 
 
+@explained_in("activations", "activations-tanh")
 def tanh_grad(x):
     """Mistakes in ``tanh_grad(x) = 1 - tanh(x) ** 2``."""
     x = _f64(x)
@@ -98,6 +105,7 @@ def tanh_grad(x):
     }
 
 
+@explained_in("activations", "activations-relu")
 def relu(x):
     """Mistakes in ``relu(x) = max(0, x)``."""
     x = _f64(x)
@@ -110,6 +118,7 @@ def relu(x):
     }
 
 
+@explained_in("activations", "activations-dying-relu")
 def relu_grad(x):
     """Mistakes in ``relu_grad(x)``."""
     x = _f64(x)
@@ -120,6 +129,7 @@ def relu_grad(x):
     }
 
 
+@explained_in("activations", "activations-leaky-elu")
 def leaky_relu(x, negative_slope=0.01):
     """Mistakes in ``leaky_relu(x, negative_slope)``."""
     x = _f64(x)
@@ -134,6 +144,7 @@ def leaky_relu(x, negative_slope=0.01):
     }
 
 
+@explained_in("activations", "activations-leaky-elu")
 def leaky_relu_grad(x, negative_slope=0.01):
     """Mistakes in ``leaky_relu_grad(x, negative_slope)``."""
     x = _f64(x)
@@ -146,6 +157,7 @@ def leaky_relu_grad(x, negative_slope=0.01):
     }
 
 
+@explained_in("activations", "activations-leaky-elu")
 def elu(x, alpha=1.0):
     """Mistakes in ``elu(x, alpha)``."""
     x = _f64(x)
@@ -159,6 +171,7 @@ def elu(x, alpha=1.0):
         }
 
 
+@explained_in("activations", "activations-leaky-elu")
 def elu_grad(x, alpha=1.0):
     """Mistakes in ``elu_grad(x, alpha)``."""
     x = _f64(x)

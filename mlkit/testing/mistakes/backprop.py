@@ -15,6 +15,8 @@ Example:
 
 import numpy as np
 
+from mlkit.testing.book import explained_in
+
 __all__ = [
     "dense_backward_dX",
     "dense_backward_dW",
@@ -47,6 +49,7 @@ def _possible(candidates):
     return found
 
 
+@explained_in("backprop", "backprop-dense")
 def dense_backward_dX(dZ, cache):  # noqa: N802  (named after the gradient dX)
     """Mistakes in the ``dX`` of ``dense_backward(dZ, cache)``, ``dX = dZ W^T``."""
     dZ, (X, W) = _f64(dZ), (_f64(cache[0]), _f64(cache[1]))
@@ -57,6 +60,7 @@ def dense_backward_dX(dZ, cache):  # noqa: N802  (named after the gradient dX)
     })
 
 
+@explained_in("backprop", "backprop-dense")
 def dense_backward_dW(dZ, cache):  # noqa: N802  (named after the gradient dW)
     """Mistakes in the ``dW`` of ``dense_backward(dZ, cache)``, ``dW = X^T dZ``."""
     dZ, (X, W) = _f64(dZ), (_f64(cache[0]), _f64(cache[1]))
@@ -70,6 +74,7 @@ def dense_backward_dW(dZ, cache):  # noqa: N802  (named after the gradient dW)
     })
 
 
+@explained_in("backprop", "backprop-dense")
 def dense_backward_db(dZ, cache):
     """Mistakes in the ``db`` of ``dense_backward(dZ, cache)``, ``db = sum_i dZ_i``."""
     dZ = _f64(dZ)
@@ -84,6 +89,7 @@ def dense_backward_db(dZ, cache):
     }
 
 
+@explained_in("backprop", "backprop-activations")
 def sigmoid_backward(dH, Z):
     """Mistakes in ``sigmoid_backward(dH, Z) = dH * s * (1 - s)`` with ``s = sigmoid(Z)``."""
     dH, Z = _f64(dH), _f64(Z)
@@ -98,6 +104,7 @@ def sigmoid_backward(dH, Z):
     }
 
 
+@explained_in("backprop", "backprop-activations")
 def tanh_backward(dH, Z):
     """Mistakes in ``tanh_backward(dH, Z) = dH * (1 - tanh(Z) ** 2)``."""
     dH, Z = _f64(dH), _f64(Z)
@@ -113,6 +120,7 @@ def tanh_backward(dH, Z):
     }
 
 
+@explained_in("backprop", "backprop-activations")
 def relu_backward(dH, Z):
     """Mistakes in ``relu_backward(dH, Z) = dH * (Z > 0)``."""
     dH, Z = _f64(dH), _f64(Z)
@@ -130,6 +138,7 @@ def relu_backward(dH, Z):
     }
 
 
+@explained_in("backprop", "backprop-gradient-check")
 def numerical_gradient(f, x, eps=1e-5):
     """Mistakes in ``numerical_gradient(f, x, eps)``, centred differences of a scalar ``f``."""
     x = _f64(x)
@@ -184,6 +193,7 @@ def _train_losses(X, y, params, activation, lr, num_epochs, *, sign=1.0, update_
     return np.array(losses)
 
 
+@explained_in("backprop", "backprop-training")
 def train_mlp_losses(X, y, params, *, activation, lr, num_epochs):
     """Mistakes in the losses recorded by ``train_mlp``: one loss per epoch, before its step.
 

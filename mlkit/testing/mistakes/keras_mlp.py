@@ -16,6 +16,8 @@ Example:
 
 import numpy as np
 
+from mlkit.testing.book import explained_in, section_url
+
 __all__ = ["model_mistakes", "scale_pixels"]
 
 TASKS = ("binary", "multilabel", "multiclass", "regression")
@@ -33,6 +35,7 @@ _REGRESSION_LOSSES = ("mean_squared_error", "mean_absolute_error", "huber")
 _POSITIVE_OR_NONE = ("linear", "relu", "softplus")
 
 
+@explained_in("keras_mlp", "keras-fashion-mnist")
 def scale_pixels(X):
     """Mistakes in ``scale_pixels(X)`` (uint8 pixels 0..255 -> floats in [0, 1], ``X / 255``)."""
     X = np.asarray(X)
@@ -158,10 +161,13 @@ def _loss_mistake(task, loss, labels):
     if labels == "integers" and loss == "categorical_crossentropy":
         return ("categorical_crossentropy with integer labels: it expects one-hot rows of "
                 "shape (n, n_classes). For labels such as 3 or 7 use "
-                "loss='sparse_categorical_crossentropy'")
+                "loss='sparse_categorical_crossentropy'. Read about it in the book: "
+                + section_url("keras_mlp", "keras-sparse-categorical"))
     if labels == "one-hot" and loss == "sparse_categorical_crossentropy":
         return ("sparse_categorical_crossentropy with one-hot labels: it expects integer class "
-                "labels of shape (n,). For one-hot rows use loss='categorical_crossentropy'")
+                "labels of shape (n,). For one-hot rows use loss='categorical_crossentropy'. "
+                "Read about it in the book: "
+                + section_url("keras_mlp", "keras-sparse-categorical"))
     if loss not in _CROSS_ENTROPIES:
         return f"loss '{loss}': a classifier is trained with cross-entropy"
     return None

@@ -16,6 +16,8 @@ Example:
 
 import numpy as np
 
+from mlkit.testing.book import explained_in, section_url
+
 __all__ = [
     "diverged",
     "linear_gradient_step",
@@ -47,6 +49,8 @@ def _grads(X, y, W, b):
     return error, X.T @ error, error.sum(axis=0)
 
 
+@explained_in("matrix_notation", "matrix-notation-shapes",
+              {"transpose": "matrix-notation-lecture"})
 def linear_predict(X, W, b):
     """Mistakes in ``linear_predict(X, W, b) = X @ W + b``."""
     X, W, b = _f64(X), _f64(W), _f64(b)
@@ -65,6 +69,7 @@ def linear_predict(X, W, b):
     return wrong
 
 
+@explained_in("matrix_notation", "matrix-notation-regression")
 def mse(y, y_hat):
     """Mistakes in ``mse(y, y_hat)``, the mean of ``(y_hat - y) ** 2`` over every entry."""
     error = _f64(y_hat) - _f64(y)
@@ -83,6 +88,7 @@ def mse(y, y_hat):
         }
 
 
+@explained_in("matrix_notation", "matrix-notation-regression")
 def linear_mse_grads(X, y, W, b):
     """Mistakes in ``linear_mse_grads(X, y, W, b)``, as vectors ``[dW.ravel()..., db...]``."""
     error, dW, db = _grads(X, y, W, b)
@@ -101,6 +107,7 @@ def linear_mse_grads(X, y, W, b):
     }
 
 
+@explained_in("matrix_notation", "matrix-notation-regression")
 def linear_gradient_step(X, y, W, b, lr):
     """Mistakes in ``linear_gradient_step(X, y, W, b, lr)``, as vectors ``[W..., b...]``."""
     _, dW, db = _grads(X, y, W, b)
@@ -134,6 +141,7 @@ def _train(X, y, lr, num_epochs, *, start=0.0, update_b=True, epochs_offset=0):
     return W, b, before, after
 
 
+@explained_in("matrix_notation", "matrix-notation-regression")
 def train_linear_regression(X, y, lr, num_epochs):
     """Mistakes in the ``(W, b)`` of ``train_linear_regression(X, y, lr, num_epochs)``."""
     W_ones, b_ones, _, _ = _train(X, y, lr, num_epochs, start=1.0)
@@ -149,6 +157,7 @@ def train_linear_regression(X, y, lr, num_epochs):
     }
 
 
+@explained_in("matrix_notation", "matrix-notation-regression")
 def train_linear_regression_losses(X, y, lr, num_epochs):
     """Mistakes in the ``losses`` list of ``train_linear_regression(X, y, lr, num_epochs)``."""
     _, _, before, after = _train(X, y, lr, num_epochs)
@@ -161,6 +170,7 @@ def train_linear_regression_losses(X, y, lr, num_epochs):
     }
 
 
+@explained_in("matrix_notation", "matrix-notation-three-ways")
 def tf_gradient_step(W, b, dW, db, lr):
     """Mistakes in ``tf_gradient_step``: the variables' values after the step, ``[W..., b...]``.
 
@@ -203,7 +213,8 @@ def diverged(losses, lr=None):
         return None
     advice = ("The learning rate" + rate + " is too large for these features: each step "
               "overshoots the minimum by more than it gained. Lower lr, or standardize the "
-              "features so that a larger lr is stable.")
+              "features so that a larger lr is stable. Read about it in the book: "
+              + section_url("matrix_notation", "matrix-notation-learning-rate"))
     bad = np.flatnonzero(~np.isfinite(losses))
     if bad.size:
         return (f"training diverged: the loss became {losses[bad[0]]} at epoch {bad[0] + 1} "

@@ -15,6 +15,8 @@ import itertools
 
 import numpy as np
 
+from mlkit.testing.book import explained_in
+
 __all__ = [
     "prepare_images",
     "one_hot",
@@ -29,6 +31,7 @@ def _f64(x):
     return np.asarray(x, dtype=np.float64)
 
 
+@explained_in("mnist", "mnist-data")
 def prepare_images(images):
     """Mistakes in ``prepare_images(images)``: images (n, h, w) -> rows (n, h * w) in [0, 1]."""
     images = np.asarray(images)
@@ -51,6 +54,7 @@ def prepare_images(images):
     }
 
 
+@explained_in("mnist", "mnist-data")
 def one_hot(y, num_classes=10):
     """Mistakes in ``one_hot(y, num_classes)``: labels (n,) -> rows (n, num_classes)."""
     y = np.asarray(y).astype(np.int64)
@@ -77,6 +81,7 @@ def _softmax(Z, axis=-1):
     return exp / exp.sum(axis=axis, keepdims=True)
 
 
+@explained_in("mnist", "mnist-mistakes")
 def loss_and_grad_dlogits(Y, logits):
     """Mistakes in the gradient ``dlogits`` of ``loss_and_grad(Y, logits)``.
 
@@ -98,6 +103,7 @@ def loss_and_grad_dlogits(Y, logits):
     }
 
 
+@explained_in("mnist", "mnist-mistakes")
 def loss_and_grad_loss(Y, logits):
     """Mistakes in the loss of ``loss_and_grad(Y, logits)``, the mean cross-entropy."""
     Y, logits = _f64(Y), _f64(logits)
@@ -114,6 +120,7 @@ def loss_and_grad_loss(Y, logits):
     }
 
 
+@explained_in("mnist", "mnist-numpy")
 def sgd_step(params, grads, lr):
     """Mistakes in ``sgd_step(params, grads, lr)``, as one flat vector of every W and b."""
     def flat(pairs):
@@ -191,6 +198,7 @@ def _train(X, Y, num_hiddens, lr, num_epochs, batch_size, seed, *, shuffle="once
     return np.array(epoch_losses)
 
 
+@explained_in("mnist", "mnist-mistakes")
 def mnist_training_losses(X, Y, num_hiddens=64, lr=0.1, num_epochs=5, batch_size=32, seed=0):
     """Mistakes in the epoch losses that ``train_mlp`` (with the same arguments) returns.
 

@@ -15,6 +15,8 @@ import itertools
 
 import numpy as np
 
+from mlkit.testing.book import explained_in
+
 __all__ = [
     "tlu",
     "tlu_layer",
@@ -48,6 +50,7 @@ def _threshold_mistakes(z_right, z_no_bias, z_minus_bias):
     }
 
 
+@explained_in("neurons", "neurons-tlu")
 def tlu(x, w, b):
     """Mistakes in ``tlu(x, w, b) = step(w·x + b)``."""
     x, w, b = _f64(x), _f64(w), _f64(b)
@@ -55,6 +58,7 @@ def tlu(x, w, b):
     return _threshold_mistakes(xw + b, xw, xw - b)
 
 
+@explained_in("neurons", "neurons-layer")
 def tlu_layer(X, W, b):
     """Mistakes in ``tlu_layer(X, W, b) = step(X W + b)``.
 
@@ -104,6 +108,7 @@ def _gate_mistakes(X, hints):
     return found
 
 
+@explained_in("neurons", "neurons-gates")
 def and_weights(X):
     """``and_weights(X)``: what wrong ``w_and, b_and`` compute on ``X`` of shape (n, 2)."""
     return _gate_mistakes(X, {
@@ -119,6 +124,7 @@ def and_weights(X):
     })
 
 
+@explained_in("neurons", "neurons-gates")
 def or_weights(X):
     """``or_weights(X)``: what wrong ``w_or, b_or`` compute on ``X`` of shape (n, 2)."""
     return _gate_mistakes(X, {
@@ -134,6 +140,7 @@ def or_weights(X):
     })
 
 
+@explained_in("neurons", "neurons-gates")
 def nand_weights(X):
     """``nand_weights(X)``: what wrong ``w_nand, b_nand`` compute on ``X`` of shape (n, 2)."""
     return _gate_mistakes(X, {
@@ -149,6 +156,7 @@ def nand_weights(X):
     })
 
 
+@explained_in("neurons", "neurons-gates")
 def not_weights(X):
     """``not_weights(X)``: what wrong ``w_not, b_not`` compute on ``X`` of shape (n, 1)."""
     x = _f64(X)[:, 0]
@@ -162,6 +170,7 @@ def not_weights(X):
     }
 
 
+@explained_in("neurons", "neurons-layer")
 def gate_layer(X, weights, biases):
     """``gate_layer(X, weights, biases)``: mistakes in stacking units into one layer.
 

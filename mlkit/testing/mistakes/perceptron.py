@@ -12,6 +12,8 @@ Example:
 
 import numpy as np
 
+from mlkit.testing.book import explained_in
+
 __all__ = ["perceptron_update", "train_perceptron", "train_perceptron_errors"]
 
 
@@ -23,6 +25,7 @@ def _params(w, b):
     return np.append(w, b)
 
 
+@explained_in("perceptron", "perceptron-rule")
 def perceptron_update(w, b, x, y, lr=1.0):
     """Mistakes in ``perceptron_update(w, b, x, y, lr)``, as vectors ``[w_new..., b_new]``."""
     w, x, b, y = _f64(w), _f64(x), float(b), float(y)
@@ -73,6 +76,7 @@ def _train(X, y, lr, num_epochs, *, update_bias=True, early_stop=True, start=0.0
     return w, b, updates, wrong_after
 
 
+@explained_in("perceptron", "perceptron-training")
 def train_perceptron(X, y, lr=1.0, num_epochs=20):
     """Mistakes in the ``(w, b)`` of ``train_perceptron(X, y, lr, num_epochs)``, as ``[w..., b]``.
 
@@ -91,6 +95,7 @@ def train_perceptron(X, y, lr=1.0, num_epochs=20):
     }
 
 
+@explained_in("perceptron", "perceptron-training")
 def train_perceptron_errors(X, y, lr=1.0, num_epochs=20):
     """``train_perceptron_errors(X, y, lr, num_epochs)``: mistakes in the ``errors`` list.
 

@@ -12,6 +12,8 @@ Example:
 
 import numpy as np
 
+from mlkit.testing.book import explained_in
+
 __all__ = [
     "batch_cross_entropy",
     "cross_entropy",
@@ -21,6 +23,8 @@ __all__ = [
 ]
 
 EPSILON = 1e-7
+# The book's sections of the mistakes of both cross-entropies.
+_LABELS_AND_LOG_ZERO = {"log(0)": "softmax-stability", "one-hot": "softmax-labels"}
 
 
 def _f64(x):
@@ -45,6 +49,8 @@ def _clipped_log(p):
     return np.log(np.clip(p, EPSILON, 1.0 - EPSILON))
 
 
+@explained_in("softmax", "softmax-scores", {"max shift": "softmax-max-shift"},
+              stability="softmax-max-shift")
 def softmax(x, axis=-1):
     """Mistakes in ``softmax(x, axis)``."""
     x = _f64(x)
@@ -86,6 +92,8 @@ def _per_example_mistakes(y_true, log_p, naive_log_p):
     }
 
 
+@explained_in("softmax", "softmax-cross-entropy", _LABELS_AND_LOG_ZERO,
+              stability="softmax-stability")
 def cross_entropy(y_true, y_pred):
     """Mistakes in ``cross_entropy(y_true, y_pred)`` (one-hot labels, probabilities)."""
     y_true, y_pred = _f64(y_true), _f64(y_pred)
@@ -96,6 +104,7 @@ def cross_entropy(y_true, y_pred):
     return found
 
 
+@explained_in("softmax", "softmax-labels", _LABELS_AND_LOG_ZERO, stability="softmax-stability")
 def sparse_cross_entropy(y_true, y_pred):
     """Mistakes in ``sparse_cross_entropy(y_true, y_pred)`` (integer labels, probabilities)."""
     labels, y_pred = np.asarray(y_true), _f64(y_pred)
@@ -121,6 +130,8 @@ def sparse_cross_entropy(y_true, y_pred):
     return found
 
 
+@explained_in("softmax", "softmax-log-sum-exp", {"max shift": "softmax-max-shift"},
+              stability="softmax-log-sum-exp")
 def batch_cross_entropy(y_true, logits):
     """Mistakes in ``batch_cross_entropy(y_true, logits)``: the mean loss from logits."""
     y_true, z = _f64(y_true), _f64(logits)
@@ -150,6 +161,7 @@ def batch_cross_entropy(y_true, logits):
     return found
 
 
+@explained_in("softmax", "softmax-gradient")
 def softmax_cross_entropy_grad(y_true, logits):
     """Mistakes in ``softmax_cross_entropy_grad(y_true, logits)`` = (softmax(logits) - y) / n."""
     y_true, z = _f64(y_true), _f64(logits)

@@ -21,6 +21,8 @@ Example:
 
 import numpy as np
 
+from mlkit.testing.book import explained_in
+
 __all__ = [
     "forward_hidden",
     "forward_output",
@@ -55,6 +57,7 @@ _ROWS = ("examples are the rows of X: compute X @ W + b, of shape (n, n_out); "
          "W @ X.T (or W.T @ X.T) puts the examples in the columns, the transpose")
 
 
+@explained_in("xor_mlp", "xor_mlp-learning")
 def forward_hidden(X, W1, b1, W2, b2):
     """Mistakes in the hidden values ``H`` that ``forward(X, W1, b1, W2, b2)`` returns."""
     X, W1, b1 = _f64(X), _f64(W1), _f64(b1)
@@ -74,6 +77,7 @@ def forward_hidden(X, W1, b1, W2, b2):
     })
 
 
+@explained_in("xor_mlp", "xor_mlp-learning")
 def forward_output(X, W1, b1, W2, b2):
     """Mistakes in the output ``Y_hat`` that ``forward(X, W1, b1, W2, b2)`` returns."""
     X, W1, b1, W2, b2 = _f64(X), _f64(W1), _f64(b1), _f64(W2), _f64(b2)
@@ -99,6 +103,7 @@ def forward_output(X, W1, b1, W2, b2):
     })
 
 
+@explained_in("xor_mlp", "xor_mlp-regions")
 def predict_labels(X, W1, b1, W2, b2):
     """Mistakes in the student's ``predict(X, W1, b1, W2, b2)``: labels 0/1 of shape (n, n_out)."""
     X, W1, b1, W2, b2 = _f64(X), _f64(W1), _f64(b1), _f64(W2), _f64(b2)
@@ -115,6 +120,7 @@ def predict_labels(X, W1, b1, W2, b2):
     }
 
 
+@explained_in("xor_mlp", "xor_mlp-hand-wired")
 def xnor_predictions():
     """Mistakes in weights for XNOR, as the predictions they give for (0,0), (0,1), (1,0), (1,1).
 
@@ -166,6 +172,7 @@ def _train(X, Y, params, lr, num_epochs, *, record_after=False, sign=-1.0, updat
     return np.array(losses)
 
 
+@explained_in("xor_mlp", "xor_mlp-learning")
 def train_xor_losses(X, Y, params, lr, num_epochs):
     """Mistakes in the ``losses`` that ``train_xor`` returns, from the initial ``params``.
 

@@ -1,0 +1,103 @@
+"""The hidden part of a test cell, and the names of its checks, read from the cell's source.
+
+A test cell of a source notebook holds its hidden tests between the lines
+``### BEGIN HIDDEN TESTS`` and ``### END HIDDEN TESTS`` (nbgrader's markers),
+and each hidden check is a ``with check("name"):`` block
+(:func:`mlkit.testing.check`). The names are read from the code, never typed
+twice: the note a released notebook shows ("2 hidden checks, not run yet") and
+the feedback after grading both come from here.
+
+Example:
+    >>> source = '''assert f(1) == 1
+    ... ### BEGIN HIDDEN TESTS
+    ... with check("f of a large number"):
+    ...     assert f(10 ** 9) == 10 ** 9
+    ... ### END HIDDEN TESTS'''
+    >>> split(source).names
+    ['f of a large number']
+"""
+
+import ast
+import dataclasses
+import re
+
+__all__ = ["BEGIN", "END", "HiddenPart", "split"]
+
+BEGIN = "### BEGIN HIDDEN TESTS"
+END = "### END HIDDEN TESTS"
+_MARKER = re.compile(rf"^[ \t]*({BEGIN}|{END})[ \t]*$", re.MULTILINE)
+
+
+@dataclasses.dataclass
+class HiddenPart:
+    """A test cell's source cut at its hidden part.
+
+    Attributes:
+        visible: the code before ``### BEGIN HIDDEN TESTS``.
+        hidden: the code between the markers (without them); empty when there is none.
+        after: the code after ``### END HIDDEN TESTS``.
+        names: the name of each ``with check("name"):`` block of the hidden
+            code that sits at its top level, in order.
+        unnamed: the line numbers (in ``hidden``) of top-level statements,
+            other than imports, that are not such a block: hidden code that no
+            check names.
+    """
+
+    visible: str
+    hidden: str
+    after: str
+    names: list
+    unnamed: list
+
+    @property
+    def has_hidden(self):
+        """True when the cell has a hidden part."""
+        return bool(self.hidden.strip())
+
+
+def _check_name(statement):
+    """The name of a ``with check("name"):`` statement, or None for another statement."""
+    if not isinstance(statement, ast.With):
+        return None
+    for item in statement.items:
+        call = item.context_expr
+        if (isinstance(call, ast.Call) and getattr(call.func, "id", None) == "check"
+                and call.args and isinstance(call.args[0], ast.Constant)
+                and isinstance(call.args[0].value, str)):
+            return call.args[0].value
+    return None
+
+
+def split(source):
+    """Cut a test cell's source at nbgrader's hidden-test markers and name its checks.
+
+    Args:
+        source: the cell's source.
+
+    Returns:
+        A :class:`HiddenPart`; without markers, all the code is ``visible``.
+
+    Raises:
+        ValueError: if the markers are not one BEGIN followed by one END, or if
+            the hidden code is not valid Python.
+    """
+    markers = list(_MARKER.finditer(source))
+    if not markers:
+        return HiddenPart(source, "", "", [], [])
+    kinds = [m.group(1) for m in markers]
+    if kinds != [BEGIN, END]:
+        raise ValueError(f"a test cell must hold one {BEGIN!r} line followed by one {END!r} "
+                         f"line; found {kinds}")
+    begin, end = markers
+    hidden = source[begin.end():end.start()].strip("\n")
+    names, unnamed = [], []
+    for statement in ast.parse(hidden).body:
+        name = _check_name(statement)
+        if isinstance(statement, ast.Import | ast.ImportFrom):
+            continue  # `from mlkit.testing import check` comes before the checks
+        if name is None:
+            unnamed.append(statement.lineno)
+        else:
+            names.append(name)
+    return HiddenPart(source[:begin.start()], hidden, source[end.end():].lstrip("\n"),
+                      names, unnamed)

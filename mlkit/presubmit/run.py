@@ -1,0 +1,141 @@
+"""Run a notebook as the autograder will: a fresh kernel, top to bottom, each cell's time limit.
+
+The run uses nbgrader's own :class:`~nbgrader.preprocessors.Execute`, in an
+empty temporary folder holding only a copy of the notebook, so that a cell
+that reads a file the grader will not have fails here as it would there.
+Input is not allowed: ``input()`` raises, as under the grader.
+"""
+
+import ast
+import dataclasses
+import os
+import shutil
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+import nbformat
+from nbgrader.preprocessors import Execute
+
+__all__ = ["CellRun", "asks_for_input", "own_files", "run"]
+
+# Set in the kernel that the pre-submit check starts, so that a `check()` call inside the
+# notebook does not start another run.
+RUNNING = "MLKIT_PRESUBMIT_RUNNING"
+# Errors a read of a missing file raises.
+FILE_ERRORS = {"FileNotFoundError", "IsADirectoryError", "NotADirectoryError",
+               "PermissionError", "DataFileError"}
+
+
+@dataclasses.dataclass
+class CellRun:
+    """What happened to one code cell.
+
+    Attributes:
+        index: the cell's position in the notebook (0 for the first cell).
+        grade_id: its nbgrader ``grade_id``, or None for a cell the student added.
+        seconds: how long it ran, or None if it did not run.
+        error: the ``(ename, first line of evalue)`` it ended with, or None.
+    """
+
+    index: int
+    grade_id: str
+    seconds: float
+    error: tuple
+
+
+def asks_for_input(source):
+    """True if the code calls ``input()`` (or ``getpass``), which the grader cannot answer.
+
+    Example:
+        >>> asks_for_input("name = input('Your name? ')")
+        True
+        >>> asks_for_input("inputs = 3")
+        False
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return False  # IPython magics and the like: the run will tell
+    return any(isinstance(node, ast.Call)
+               and (getattr(node.func, "id", None) in ("input", "getpass")
+                    or getattr(node.func, "attr", None) == "getpass")
+               for node in ast.walk(tree))
+
+
+def own_files(source):
+    """The files of this machine a cell names by absolute or home path (the grader has none).
+
+    A relative path shows when the notebook runs in an empty folder; an absolute
+    one exists here and not under the grader, so it is looked for in the code.
+
+    Example:
+        >>> own_files("W = np.load('/nowhere/weights.npy')")
+        []
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            text = node.value.strip()
+            # A notebook's own path (as in check("/.../notebook.ipynb")) is no data file.
+            if (text.startswith(("/", "~")) and "\n" not in text and len(text) < 400
+                    and not text.endswith(".ipynb") and Path(text).expanduser().is_file()):
+                found.append(text)
+    return found
+
+
+def _seconds(cell):
+    timing = cell.get("metadata", {}).get("execution", {})
+    start, end = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
+    if not (start and end):
+        return None
+    parse = datetime.fromisoformat
+    return (parse(end.replace("Z", "+00:00")) - parse(start.replace("Z", "+00:00"))).total_seconds()
+
+
+def run(notebook, timeout):
+    """Execute a copy of ``notebook`` in a fresh kernel, in an empty folder.
+
+    Args:
+        notebook: the student's notebook (not modified).
+        timeout: each cell's time limit in seconds, as the grader's ``Execute.timeout``.
+
+    Returns:
+        ``(executed notebook, list of CellRun for its code cells, seconds in all)``.
+    """
+    executed = nbformat.from_dict(notebook)
+    for cell in executed.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    folder = Path(tempfile.mkdtemp(prefix="mlkit-check-"))
+    previous = os.environ.get(RUNNING)
+    os.environ[RUNNING] = "1"
+    started = time.monotonic()
+    try:
+        executor = Execute(timeout=timeout, interrupt_on_timeout=True, allow_errors=True,
+                           record_timing=True)
+        executor.preprocess(executed, {"metadata": {"path": str(folder)}})
+    finally:
+        elapsed = time.monotonic() - started
+        if previous is None:
+            os.environ.pop(RUNNING, None)
+        else:
+            os.environ[RUNNING] = previous
+        shutil.rmtree(folder, ignore_errors=True)
+    runs = []
+    for index, cell in enumerate(executed.cells):
+        if cell.cell_type != "code":
+            continue
+        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        error = None
+        if errors:
+            error = (errors[0].get("ename", "Error"),
+                     (errors[0].get("evalue", "") or "").split("\n", 1)[0])
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        runs.append(CellRun(index, grade_id, _seconds(cell), error))
+    return executed, runs, elapsed

@@ -1,0 +1,100 @@
+"""Named checks, whose failures can be reported without showing values.
+
+A test cell's hidden part runs only at grading time, and its feedback must say
+which hidden check failed and why without showing the check's code or its
+expected values. Each hidden check is a ``with check("name"):`` block;
+a failure inside it becomes a :class:`CheckError` whose first line names the
+check and says, in words only, what went wrong.
+
+Example:
+    >>> with check("squares"):
+    ...     assert [x * x for x in range(3)] == [0, 1, 4]
+    >>> with check("cubes"):
+    ...     raise ValueError("shapes (2, 3) and (4,) do not match")
+    Traceback (most recent call last):
+    ...
+    mlkit.testing.checks.CheckError: Check 'cubes' failed: the code raised ValueError.
+    ValueError: shapes (2, 3) and (4,) do not match
+"""
+
+import contextlib
+
+__all__ = ["CheckError", "check", "summary_of"]
+
+
+class CheckError(AssertionError):
+    """An assertion error that also carries a summary free of values.
+
+    Attributes:
+        summary: what went wrong, in words only (no expected or received value),
+            so that it can be shown for a hidden check.
+        mistake: the description of the likely mistake, or None.
+
+    Example:
+        >>> error = CheckError("f(x) is 3, expected 2", summary="1 of 1 values differ")
+        >>> isinstance(error, AssertionError), error.summary
+        (True, '1 of 1 values differ')
+    """
+
+    def __init__(self, message, *, summary, mistake=None):
+        super().__init__(message)
+        self.summary = summary
+        self.mistake = mistake
+
+
+def summary_of(error):
+    """What went wrong in ``error``, in words that show no value.
+
+    Args:
+        error: an exception raised by a check.
+
+    Returns:
+        The summary of a :class:`CheckError`; for another AssertionError,
+        ``"an assertion failed"``; otherwise the exception's type.
+
+    Example:
+        >>> summary_of(KeyError("secret"))
+        'the code raised KeyError'
+    """
+    if isinstance(error, CheckError):
+        return error.summary
+    if isinstance(error, AssertionError):
+        return "an assertion failed"
+    return f"the code raised {type(error).__name__}"
+
+
+@contextlib.contextmanager
+def check(name):
+    """Run the block as the check ``name``; turn any failure into a :class:`CheckError`.
+
+    The failure's message starts with one line, ``Check 'name' failed: ...``,
+    holding the summary (and the likely mistake, if one was named); the full
+    message of the original error follows on the next lines.
+
+    Args:
+        name: what the check checks, a short phrase such as
+            ``"softmax(X) for a 3-d array X"``.
+
+    Raises:
+        CheckError: when the block raises any ``Exception``.
+
+    Example:
+        >>> with check("the sum of a list"):
+        ...     assert sum([1, 2]) == 4, "sum([1, 2]) is 3"
+        Traceback (most recent call last):
+        ...
+        mlkit.testing.checks.CheckError: Check 'the sum of a list' failed: an assertion failed.
+        sum([1, 2]) is 3
+    """
+    try:
+        yield
+    except Exception as error:
+        summary = summary_of(error)
+        mistake = getattr(error, "mistake", None)
+        first = f"Check {name!r} failed: {summary}."
+        if mistake:
+            first += f" Likely mistake: {mistake}"
+        detail = str(error)
+        if not isinstance(error, AssertionError):
+            detail = f"{type(error).__name__}: {detail}"
+        raise CheckError(f"{first}\n{detail}", summary=summary, mistake=mistake) from None

@@ -1,0 +1,112 @@
+"""Tests of the hidden parts of test cells: their named checks, the release's note, the feedback."""
+
+import pytest
+
+from mlkit.grading import notebooks
+from mlkit.grading.feedback import hidden_results
+from mlkit.grading.hidden import split
+from mlkit.grading.release import note
+from tests.helpers import ROOT
+
+ASSIGNMENTS = sorted(path.name for path in (ROOT / "solutions").iterdir() if path.is_dir())
+
+
+def _cells(folder, assignment):
+    notebook = notebooks.read(ROOT / folder / assignment / f"{assignment}.ipynb")
+    return {cell.metadata["nbgrader"]["grade_id"]: cell for cell in notebook.cells
+            if cell.metadata.get("nbgrader", {}).get("grade")}
+
+
+class TestSplit:
+    def test_no_markers(self):
+        """A cell without hidden tests is all visible."""
+        part = split("assert True")
+        assert part.visible == "assert True" and not part.has_hidden and part.names == []
+
+    def test_unnamed_statements_are_listed(self):
+        """Hidden code outside a named check is reported by line; imports are allowed."""
+        source = ("x = 1\n### BEGIN HIDDEN TESTS\nfrom mlkit.testing import check\n"
+                  "with check('one'):\n    assert x\nassert x == 1\n### END HIDDEN TESTS\n")
+        part = split(source)
+        assert part.names == ["one"] and part.unnamed == [4]
+
+    def test_bad_markers(self):
+        """Two BEGIN markers are refused with what was found."""
+        with pytest.raises(ValueError, match="one '### BEGIN HIDDEN TESTS' line followed"):
+            split("### BEGIN HIDDEN TESTS\n### BEGIN HIDDEN TESTS\n### END HIDDEN TESTS")
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_hidden_check_is_named(assignment):
+    """Every hidden statement of every test cell is a named check, names unique in the cell."""
+    for grade_id, cell in _cells("solutions", assignment).items():
+        part = split(cell.source)
+        if part.has_hidden:
+            assert part.names and not part.unnamed, grade_id
+            assert len(set(part.names)) == len(part.names), grade_id
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_release_note_counts_the_hidden_checks(assignment):
+    """Each released test cell announces exactly the number of hidden checks of its source."""
+    released = _cells("exercises", assignment)
+    for grade_id, cell in _cells("solutions", assignment).items():
+        count = len(split(cell.source).names)
+        if count:
+            assert released[grade_id].source.endswith(note(count)), grade_id
+        else:
+            assert "hidden check" not in released[grade_id].source, grade_id
+
+
+class TestHiddenResults:
+    def test_visible_failure(self):
+        """An error that is no hidden check's failure leaves every hidden check not run."""
+        error = {"ename": "CheckError", "evalue": "softmax(x) is not right: ..."}
+        assert [s for _, s, _ in hidden_results(["a", "b"], error)] == ["not run", "not run"]
+
+    def test_all_passed(self):
+        """No error: every hidden check passed."""
+        assert hidden_results(["a"], None) == [("a", "passed", "")]
+
+
+class TestHideHiddenTests:
+    SOURCE = ("assert_close(f(1), 1)\n### BEGIN HIDDEN TESTS\nfrom mlkit.testing import check\n"
+              "with check('f of a big number'):\n    assert_close(f(10 ** 9), 12345)\n"
+              "with check('f of a list'):\n    assert_close(f([1, 2]), [67890, 2])\n"
+              "### END HIDDEN TESTS")
+
+    def _feedback(self, outputs):
+        import nbformat
+
+        from mlkit.grading.feedback import HideHiddenTests
+
+        cell = nbformat.v4.new_code_cell(self.SOURCE, outputs=outputs, metadata={"nbgrader": {
+            "grade": True, "grade_id": "f_values", "points": 1, "locked": True,
+            "solution": False, "schema_version": 3}})
+        cell, _ = HideHiddenTests().preprocess_cell(cell, {}, 0)
+        return cell
+
+    def test_hidden_failure(self):
+        """The failed check is named with its summary; no hidden code or value is left."""
+        import nbformat
+
+        error = nbformat.v4.new_output("error", ename="CheckError", traceback=["12345 67890"],
+                                       evalue="Check 'f of a list' failed: 1 of 2 values "
+                                              "differ.\nexpected: [67890, 2]")
+        cell = self._feedback([nbformat.v4.new_output("stream", name="stdout", text="12345"),
+                               error])
+        text = cell.source + "".join(str(output) for output in cell.outputs)
+        assert "12345" not in text and "67890" not in text and "check(" not in text
+        assert "[passed] f of a big number" in text
+        assert "[failed] f of a list: 1 of 2 values differ." in text
+        assert cell.source.startswith("assert_close(f(1), 1)\n# The hidden checks ran here")
+
+    def test_stopped_cell(self):
+        """A cell stopped at its time limit says so, without blaming the visible checks."""
+        import nbformat
+
+        error = nbformat.v4.new_output("error", ename="KeyboardInterrupt", evalue="",
+                                       traceback=["Cell In[3], line 5: assert_close(f(10 ** 9)"])
+        cell = self._feedback([error])
+        text = "".join(str(output) for output in cell.outputs)
+        assert "was stopped" in text and "10 ** 9" not in text

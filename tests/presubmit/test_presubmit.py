@@ -1,0 +1,185 @@
+"""Tests of the pre-submit check, mlkit-check, on real damaged notebooks of one assignment."""
+
+import copy
+import secrets
+import subprocess
+import sys
+import time
+
+import nbformat
+import pytest
+
+from mlkit.grading import notebooks
+from mlkit.presubmit import check, check_notebook
+from mlkit.presubmit.run import RUNNING
+from tests.helpers import ROOT, tool_env
+
+pytestmark = pytest.mark.slow  # each check starts a kernel
+
+ASSIGNMENT = "softmax"
+RELEASE = ROOT / "exercises" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+
+
+def _reference():
+    """The release with the reference answers: what a careful student submits."""
+    source = notebooks.read(ROOT / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
+    return notebooks.make_submission(notebooks.read(RELEASE), notebooks.reference_answers(source))
+
+
+def _index(notebook, grade_id):
+    return next(i for i, cell in enumerate(notebook.cells)
+                if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+def _copy(cell):
+    """A copy of a cell, with a new id as Jupyter gives it."""
+    new = copy.deepcopy(cell)
+    new["id"] = secrets.token_hex(4)
+    return new
+
+
+def _delete(nb):
+    del nb.cells[_index(nb, "softmax_rows")]
+
+
+def _duplicate(nb):
+    nb.cells.append(_copy(nb.cells[_index(nb, "setup")]))
+
+
+def _split_answer(nb):
+    i = _index(nb, "cross_entropy")
+    first, second = nb.cells[i], _copy(nb.cells[i])
+    lines = first.source.split("\n")
+    first.source, second.source = "\n".join(lines[:2]), "\n".join(lines[2:])
+    nb.cells[i:i + 1] = [first, second]
+
+
+def _split_test(nb):
+    i = _index(nb, "softmax_values")
+    first, second = nb.cells[i], _copy(nb.cells[i])
+    lines = first.source.split("\n")
+    first.source, second.source = "\n".join(lines[:4]), "\n".join(lines[4:])
+    nb.cells[i:i + 1] = [first, second]
+
+
+def _edit_test(nb):
+    cell = nb.cells[_index(nb, "softmax_stable")]
+    cell.source = cell.source.replace("assert_close(", "print(").replace(", mistakes=", ", m=")
+    cell.source = "pass\n" + cell.source.split("\n", 1)[0]
+
+
+def _add(source):
+    def damage(nb):
+        nb.cells.insert(_index(nb, "softmax_values"), nbformat.v4.new_code_cell(source))
+    return damage
+
+
+# damage -> a phrase the report must hold
+DAMAGES = {
+    "deleted test cell": (_delete, "'softmax_rows' was deleted"),
+    "duplicated locked cell": (_duplicate, "'setup' appears 2 times"),
+    "split answer cell": (_split_answer, "'cross_entropy' was split into 2 cells"),
+    "split test cell": (_split_test, "'softmax_values' was split into 2 cells"),
+    "edited test cell": (_edit_test, "'softmax_stable' was edited"),
+    "input()": (_add("name = input('Your name? ')"), "calls input()"),
+    "a file of the student's": (_add("import numpy as np\nW = np.load('my_weights.npy')"),
+                                "reads a file the grader will not have"),
+}
+
+
+def _write(nb, tmp_path, name="submission.ipynb"):
+    path = tmp_path / name
+    nbformat.write(nb, str(path))
+    return path
+
+
+def test_reference_passes(tmp_path):
+    """The reference answers pass every part, nothing else is reported, in a few seconds."""
+    started = time.monotonic()
+    report = check_notebook(_write(_reference(), tmp_path))
+    took = time.monotonic() - started
+    assert report.ok, str(report)
+    assert len(report.parts) == 11 and not report.problems
+    assert took < 30, f"the check took {took:.1f} s"
+    assert "1 hidden check not run here" in str(report)
+
+
+@pytest.mark.parametrize("damage", list(DAMAGES))
+def test_damage_is_reported(tmp_path, damage):
+    """Each kind of damage is named in the report, and the check fails."""
+    notebook = _reference()
+    make, phrase = DAMAGES[damage]
+    make(notebook)
+    report = check_notebook(_write(notebook, tmp_path))
+    assert not report.ok
+    assert any(phrase in problem for problem in report.problems), str(report)
+
+
+def test_absolute_path_of_this_machine(tmp_path):
+    """A file read by its absolute path, present here, is reported: the grader will not have it."""
+    data = tmp_path / "scores.csv"
+    data.write_text("1,2\n")
+    notebook = _reference()
+    _add(f"import numpy as np\nscores = np.loadtxt({str(data)!r}, delimiter=',')")(notebook)
+    report = check_notebook(_write(notebook, tmp_path))
+    assert any(f"reads {data}, a file of this machine" in p for p in report.problems), str(report)
+
+
+def test_wrong_answer_fails_its_part(tmp_path):
+    """A wrong answer shows as its part failing its visible checks, with the mistake named."""
+    notebook = _reference()
+    notebook.cells[_index(notebook, "softmax")].source = (
+        "def softmax(x, axis=-1):\n    e = np.exp(x)\n    return e / e.sum(axis=0, keepdims=True)")
+    report = check_notebook(_write(notebook, tmp_path))
+    failed = {grade_id: error for grade_id, _, _, error in report.parts if error}
+    assert set(failed) == {"softmax_rows", "softmax_stable"}
+    assert "softmax over the wrong axis" in str(report) or "not right" in failed["softmax_rows"]
+
+
+def test_slow_cell(tmp_path):
+    """A cell that runs past the time limit is reported."""
+    notebook = _reference()
+    _add("import time\ntime.sleep(4)")(notebook)
+    report = check_notebook(_write(notebook, tmp_path), timeout=2)
+    assert any("took longer than the limit of 2 s" in p for p in report.problems), str(report)
+
+
+def test_command_line_exit_status(tmp_path):
+    """mlkit-check exits 0 for a good notebook, 1 for a damaged one, 2 for no notebook."""
+    good = _write(_reference(), tmp_path, "good.ipynb")
+    damaged = _reference()
+    _delete(damaged)
+    bad = _write(damaged, tmp_path, "bad.ipynb")
+
+    def status(*args):
+        return subprocess.run([sys.executable, "-m", "mlkit.presubmit", *args], env=tool_env(),
+                              capture_output=True, text=True, timeout=300)
+
+    assert status(str(good)).returncode == 0
+    result = status(str(bad))
+    assert result.returncode == 1 and "'softmax_rows' was deleted" in result.stdout
+    result = status(str(tmp_path / "missing.ipynb"))
+    assert result.returncode == 2 and "no notebook at" in result.stderr
+
+
+def test_without_record_needs_the_release(tmp_path):
+    """A notebook without the release's record is checked against --release, or refused."""
+    notebook = _reference()
+    del notebook.metadata["mlkit_release"]
+    path = _write(notebook, tmp_path)
+    with pytest.raises(ValueError, match="Pass the released notebook with --release"):
+        check_notebook(path)
+    assert check_notebook(path, release=RELEASE).ok
+
+
+def test_called_from_inside_the_notebook(tmp_path, monkeypatch, capsys):
+    """check(path) prints the report; in the check's own run of the notebook it does nothing."""
+    notebook = _reference()
+    path = _write(notebook, tmp_path)
+    notebook.cells.append(nbformat.v4.new_code_cell(
+        f"from mlkit.presubmit import check\ncheck({str(path)!r})"))
+    path = _write(notebook, tmp_path)
+    report = check(path)
+    assert report.ok and "all 11 parts pass" in capsys.readouterr().out
+    monkeypatch.setenv(RUNNING, "1")
+    assert check(path) is None

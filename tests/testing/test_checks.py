@@ -1,0 +1,67 @@
+"""Tests of mlkit.testing.check and the value-free summaries of failed checks."""
+
+import numpy as np
+import pytest
+
+from mlkit.testing import CheckError, assert_close, check, no_overflow, own_work
+
+
+class TestCheck:
+    def test_passing_block(self):
+        """A block that raises nothing passes silently."""
+        with check("squares"):
+            assert_close(np.arange(3) ** 2, [0, 1, 4])
+
+    def test_failure_names_the_check(self):
+        """A failed assertion becomes a CheckError whose first line names the check."""
+        with pytest.raises(CheckError) as info, check("doubles"):
+            assert_close(np.array([1.0, 5.0]), [2.0, 4.0], name="double(x)")
+        first, rest = str(info.value).split("\n", 1)
+        assert first == "Check 'doubles' failed: 2 of 2 values differ."
+        assert "expected: [2., 4.]" in rest
+
+    def test_summary_holds_no_value(self):
+        """The summary of each kind of failure shows no expected or received value."""
+        cases = [(None, [1.0], "the function returned None"),
+                 (np.zeros(3), np.zeros((3, 1)), "wrong shape"),
+                 (np.array([np.inf, 1.0]), [7.25, 1.0], "NaN or inf at 1 of 2 positions"),
+                 (np.array([1.5, 2.0]), [7.25, 2.0], "1 of 2 values differ")]
+        for actual, expected, summary in cases:
+            with pytest.raises(CheckError) as info:
+                assert_close(actual, expected)
+            assert info.value.summary.startswith(summary)
+            assert "7.25" not in info.value.summary
+
+    def test_mistake_in_first_line(self):
+        """The likely mistake is on the first line, with the summary."""
+        x = np.array([-1.0, 2.0])
+        with pytest.raises(CheckError) as info, check("relu of two numbers"):
+            from mlkit.testing import mistakes
+            assert_close(np.abs(x), [0.0, 2.0], mistakes=mistakes.relu(x))
+        first = str(info.value).split("\n", 1)[0]
+        assert first.endswith("Likely mistake: relu(x) = max(0, x), not |x|")
+
+    def test_other_exceptions_name_only_their_type(self):
+        """An exception of the student's code is summarised by its type, its message after."""
+        with pytest.raises(CheckError) as info, check("shapes"):
+            raise ValueError("operands could not be broadcast together with (7,) (3,)")
+        assert info.value.summary == "the code raised ValueError"
+        assert str(info.value).endswith("ValueError: operands could not be broadcast "
+                                        "together with (7,) (3,)")
+
+    def test_guards_have_summaries(self):
+        """own_work and no_overflow failures carry their (value-free) sentence as summary."""
+        with pytest.raises(CheckError) as info, no_overflow("exp of 1000"):
+            np.exp(np.array([1000.0]))
+        assert info.value.summary == ("exp of 1000 is not numerically stable: "
+                                      "overflow encountered in exp")
+        namespace = {}
+        exec("from mlkit.numpy import relu as mine", namespace)
+        with pytest.raises(CheckError) as info, own_work(namespace, "relu"):
+            namespace["mine"](np.array([1.0]))
+        assert "calls the course's reference implementation" in info.value.summary
+
+    def test_interrupt_passes_through(self):
+        """KeyboardInterrupt (a time limit) is not turned into a check failure."""
+        with pytest.raises(KeyboardInterrupt), check("slow"):
+            raise KeyboardInterrupt
