@@ -218,7 +218,8 @@ def _on_env_get_outdated(app, env, added, changed, removed):
 def setup(app):
     app.connect("builder-inited", _on_builder_inited)
     app.connect("env-get-outdated", _on_env_get_outdated)
-    app.connect("doctree-read", _on_doctree_read)
+    # Before the table-of-contents collector (priority 500), so the section is listed.
+    app.connect("doctree-read", _on_doctree_read, priority=400)
     app.connect("autodoc-process-docstring", _on_docstring)
     app.connect("missing-reference", _on_missing_reference)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

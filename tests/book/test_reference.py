@@ -1,9 +1,9 @@
 """The book's reference pages and links: glossary, API reference, bibliography, launch buttons."""
 
 import html
+import importlib.util
 import json
 import re
-import sys
 from urllib.parse import unquote, urlparse
 
 import pytest
@@ -11,12 +11,19 @@ import pytest
 from tests.book.test_book import CHAPTERS, _text, _toc_files
 from tests.helpers import ROOT
 
-sys.path.insert(0, str(ROOT / "book" / "_ext"))
-import launch_links
-import mlkit_links
-import notebooks
 
-slow_book = [pytest.mark.slow, pytest.mark.xdist_group("book")]
+def _book_module(name):
+    """A module of book/_ext (the book's Sphinx extensions and tools), loaded from its file."""
+    spec = importlib.util.spec_from_file_location(f"book_ext_{name}",
+                                                  ROOT / "book" / "_ext" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+launch_links = _book_module("launch_links")
+mlkit_links = _book_module("mlkit_links")
+notebooks = _book_module("notebooks")
 
 # The issue's terms, the Korean the lectures use, and the chapter that first uses each.
 TERMS = [("neuron", "뉴런", "intro"), ("axon", "축삭돌기", "neurons"),
