@@ -2,24 +2,6 @@
 
 import json
 
-import pytest
-
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_xdist_make_scheduler(config, log):
-    """Honour the ``xdist_group`` marks: the book's tests share one build in one worker.
-
-    With ``-n 2`` pytest-xdist's default scheduling ignores the marks and each
-    worker builds the whole book for its share of the book's tests (two builds
-    at once, on a machine with two cores). ``--dist loadgroup`` would do the
-    same, but an option in ``addopts`` breaks ``-p no:xdist``.
-    """
-    if config.option.dist != "load":
-        return None  # --dist given on the command line wins
-    from xdist.scheduler import LoadGroupScheduling
-
-    return LoadGroupScheduling(config, log)
-
 
 def pytest_terminal_summary(terminalreporter):
     """Print the harness figures of each assignment (full / zero / alternatives / mistakes)."""
