@@ -7,6 +7,7 @@
 #   ./dev.sh test       run the whole test suite, book build included
 #                       (extra arguments go to pytest, e.g. ./dev.sh test -m "not slow")
 #   ./dev.sh release    regenerate exercises/ from solutions/ with nbgrader
+#   ./dev.sh notebooks  regenerate the chapters' notebooks (book/*.ipynb) for Colab and Binder
 #   ./dev.sh setup      only set up .venv/
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -53,13 +54,21 @@ setup() {
 }
 
 # System tools the tests need (Debian packages): bubblewrap sandboxes the autograder;
-# the gradebook tests also run against a PostgreSQL server, started by the tests on loopback.
-SYSTEM_TOOLS=(bwrap:bubblewrap pg_ctlcluster:postgresql)
+# the gradebook tests also run against a PostgreSQL server, started by the tests on loopback;
+# the browser tests open the built book in Chromium, whose Korean text needs a CJK font.
+# Each entry is "command-or-file:package".
+SYSTEM_TOOLS=(bwrap:bubblewrap pg_ctlcluster:postgresql chromium:chromium
+              /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc:fonts-noto-cjk)
 
 system_tools() {
-    local missing=() entry
+    local missing=() entry check
     for entry in "${SYSTEM_TOOLS[@]}"; do
-        command -v "${entry%%:*}" >/dev/null || missing+=("${entry#*:}")
+        check="${entry%%:*}"
+        if [[ "$check" == /* ]]; then
+            [ -e "$check" ] || missing+=("${entry#*:}")
+        else
+            command -v "$check" >/dev/null || missing+=("${entry#*:}")
+        fi
     done
     [ ${#missing[@]} -eq 0 ] && return
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -91,6 +100,7 @@ case "$command" in
     book)    setup; build_book "$@" ;;
     test)    setup; system_tools; exec python -m pytest -n 2 "$@" ;;
     release) setup; release ;;
+    notebooks) setup; python book/_ext/notebooks.py ;;
     setup)   setup ;;
-    *)       sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *)       sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -1,0 +1,91 @@
+"""Write each chapter's notebook, ``book/<chapter>.ipynb``, from ``book/<chapter>.md``.
+
+Colab opens notebooks from the repository, and only ``.ipynb`` files, so the
+chapters' Colab and Binder buttons need these files committed beside the
+chapters. They are generated, never edited: the MyST ``.md`` is the chapter.
+Each notebook starts with one added cell that installs mlkit from the book's
+repository (``repository.url`` in ``_config.yml``) when it is missing, as on
+Colab. The book itself skips these files (``exclude_patterns``) and offers the
+executed notebook, with its outputs, from each chapter's download button.
+
+Usage, from the repository root (``./dev.sh notebooks`` runs the first)::
+
+    python book/_ext/notebooks.py           # write every chapter's notebook
+    python book/_ext/notebooks.py --check   # exit 1 if one is missing or out of date
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+import jupytext
+import nbformat
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SETUP_CELL = '''\
+# Setup for Colab and Binder: install mlkit, the course's package, when it is missing.
+import importlib.util
+
+if importlib.util.find_spec("mlkit") is None:
+    get_ipython().run_line_magic("pip", "install --quiet 'mlkit @ git+{url}@{branch}'")'''
+
+
+def repository(root=ROOT):
+    """``(url, branch)`` of the book's repository, from ``_config.yml``."""
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    repo = config.get("repository") or {}
+    if not repo.get("url"):
+        raise ValueError("_config.yml must name the book's repository: `repository.url` is "
+                         "missing; expected e.g. https://github.com/<owner>/<name>")
+    return repo["url"].rstrip("/"), repo.get("branch", "main")
+
+
+def chapter_sources(root=ROOT):
+    """The chapters of ``_toc.yml`` that are notebooks (MyST files with a kernelspec)."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    docs = [toc["root"]] + [chapter["file"] for part in toc.get("parts", [])
+                            for chapter in part["chapters"]]
+    sources = [root / f"{doc}.md" for doc in docs]
+    return [path for path in sources if path.is_file()
+            and "kernelspec:" in path.read_text(encoding="utf-8").split("\n---", 1)[0]]
+
+
+def notebook_text(source, root=ROOT):
+    """The ``.ipynb`` text of one chapter: its cells, after the setup cell."""
+    url, branch = repository(root)
+    notebook = jupytext.read(source)
+    notebook.metadata.pop("jupytext", None)
+    notebook.cells.insert(0, nbformat.v4.new_code_cell(SETUP_CELL.format(url=url,
+                                                                         branch=branch)))
+    for number, cell in enumerate(notebook.cells):
+        cell.id = f"cell-{number}"  # nbformat draws random ids; the files must not change
+    return jupytext.writes(notebook, fmt="ipynb")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--check", action="store_true",
+                        help="only check that every notebook is up to date")
+    args = parser.parse_args(argv)
+    stale = []
+    for source in chapter_sources():
+        target = source.with_suffix(".ipynb")
+        text = notebook_text(source)
+        current = target.read_text(encoding="utf-8") if target.is_file() else None
+        if current == text:
+            continue
+        stale.append(target.relative_to(ROOT))
+        if not args.check:
+            target.write_text(text, encoding="utf-8")
+    if args.check and stale:
+        print("out of date (run ./dev.sh notebooks):", *map(str, stale), file=sys.stderr)
+        return 1
+    for path in stale:
+        print("wrote", path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
