@@ -4,12 +4,14 @@ import html
 import importlib.util
 import json
 import re
+import subprocess
+import sys
 from urllib.parse import unquote, urlparse
 
 import pytest
 
 from tests.book.test_book import CHAPTERS, _text, _toc_files
-from tests.helpers import ROOT
+from tests.helpers import ROOT, tool_env
 
 
 def _book_module(name):
@@ -204,3 +206,30 @@ class TestNotebooks:
         assert urlparse(binder).query == "urlpath=lab%2Ftree%2Fbook%2Fa.ipynb"
         with pytest.raises(ValueError, match=re.escape("https://github.com/<owner>/<name>")):
             launch_links.launch_urls("https://gitlab.com/o/r", "main", "book/a.ipynb")
+
+
+class TestOutputWait:
+    def test_chapters_execute_with_a_patient_client(self, tmp_path):
+        """The build's executor passes nbclient a 60 s output wait that fails loudly, and runs."""
+        script = tmp_path / "run.py"
+        extension = str(ROOT / "book" / "_ext" / "output_wait.py")
+        script.write_text(
+            "import importlib.util, sys, nbformat, nbclient\n"
+            f"spec = importlib.util.spec_from_file_location('w', {extension!r})\n"
+            "module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)\n"
+            "module.setup(None); module.setup(None)  # a second setup does not wrap twice\n"
+            "from myst_nb.core.execute import cache\n"
+            "seen = []\n"
+            "class Client(nbclient.NotebookClient):\n"
+            "    def __init__(self, *a, **k):\n"
+            "        super().__init__(*a, **k)\n"
+            "        seen.append((self.iopub_timeout, self.raise_on_iopub_timeout))\n"
+            "nbclient.client.NotebookClient = Client\n"
+            "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('print(6 * 7)')])\n"
+            "result = cache.single_nb_execution(nb, cwd=None, timeout=60, allow_errors=False)\n"
+            "assert result.err is None, result.exc_string\n"
+            "print(seen, nb.cells[0].outputs[0]['text'].strip())\n")
+        out = subprocess.run([sys.executable, "-W", "error::DeprecationWarning", str(script)],
+                             capture_output=True, text=True, timeout=300, env=tool_env())
+        assert out.returncode == 0, out.stderr[-3000:]
+        assert out.stdout.split() == ["[(60,", "True)]", "42"]
