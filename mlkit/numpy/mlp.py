@@ -157,8 +157,12 @@ class MLP(MLPHyperparameters):
         if self.loss == "mean_squared_error":
             per_example = losses.mean_squared_error(Y, logits)
             return per_example.mean(), losses.mean_squared_error_grad(Y, logits)
-        per_example = losses.cross_entropy(Y, logits, from_logits=True)
-        return per_example.mean(), losses.softmax_cross_entropy_grad(Y, logits)
+        # softmax and cross-entropy together: one log-softmax gives both the loss,
+        # -sum(y log p), and its gradient, (p - y) / n (softmax_cross_entropy_grad),
+        # instead of a second softmax on every training step
+        log_p = losses.log_softmax(logits)
+        per_example = 0.0 - np.sum(Y * log_p, axis=1)
+        return per_example.mean(), (np.exp(log_p) - Y) / len(Y)
 
     # -- training ----------------------------------------------------------------------------
 
