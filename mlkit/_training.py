@@ -134,6 +134,18 @@ def batches(n, batch_size, rng):
     return [order[start:start + size] for start in range(0, n, size)]
 
 
+def validation_pair(validation_data):
+    """``validation_data`` as ``(X_val, y_val)``, checked before training starts."""
+    if validation_data is None:
+        return None
+    if not isinstance(validation_data, tuple | list) or len(validation_data) != 2:
+        kind = (f"a {type(validation_data).__name__} of {len(validation_data)} items"
+                if isinstance(validation_data, tuple | list) else type(validation_data).__name__)
+        raise ValueError("`validation_data` must be a pair (X_val, y_val). "
+                         f"Received: {kind}")
+    return tuple(validation_data)
+
+
 def validation_targets(loss, y_val, n_val, n_outputs):
     """Labels of validation data as an (n_val, n_outputs) array, as :func:`targets` makes them.
 

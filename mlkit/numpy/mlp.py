@@ -32,6 +32,7 @@ from mlkit._training import (
     initial_params,
     targets,
     train,
+    validation_pair,
     validation_targets,
 )
 from mlkit.numpy import losses
@@ -178,6 +179,7 @@ class MLP(MLPHyperparameters):
             The estimator itself, fitted.
         """
         num_hiddens, lr, momentum, num_epochs, seed = check_hyperparameters(self)
+        validation_data = validation_pair(validation_data)
         X = self._inputs(X, fitting=True)
         Y, self.n_outputs_ = targets(self.loss, y, len(X))
         Y = Y.astype(X.dtype)

@@ -22,6 +22,7 @@ from mlkit._training import (
     initial_params,
     targets,
     train,
+    validation_pair,
     validation_targets,
 )
 from mlkit.tensorflow import losses
@@ -180,6 +181,7 @@ class MLP(MLPHyperparameters):
             The estimator itself, fitted.
         """
         num_hiddens, lr, momentum, num_epochs, seed = check_hyperparameters(self)
+        validation_data = validation_pair(validation_data)
         X = self._host_inputs(X, fitting=True)
         Y, self.n_outputs_ = targets(self.loss, _as_numpy(y, "y"), len(X))
         self._y_ndim = np.ndim(_as_numpy(y, "y"))

@@ -245,6 +245,17 @@ class TestErrors:
         with pytest.raises(ValueError, match=r"`X` must have shape \(n, 2\).*\(4, 3\)"):
             model.predict(np.zeros((4, 3)))
 
+    @pytest.mark.parametrize(("validation_data", "received"), [
+        ((XOR_X,), "a tuple of 1 items"), ([XOR_X, XOR_Y, XOR_Y], "a list of 3 items"),
+        (XOR_X, "ndarray")])
+    def test_bad_validation_data(self, validation_data, received):
+        """validation_data that is no (X_val, y_val) pair is refused before any training."""
+        model = mk.MLP((2,), num_epochs=1)
+        message = rf"must be a pair \(X_val, y_val\)\. Received: {received}"
+        with pytest.raises(ValueError, match=message):
+            model.fit(XOR_X, XOR_Y, validation_data=validation_data)
+        assert not hasattr(model, "params_")
+
     def test_not_fitted(self):
         """Predicting before fitting says to call fit."""
         with pytest.raises(RuntimeError, match=r"call `fit\(X, y\)` first"):

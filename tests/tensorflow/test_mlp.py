@@ -114,6 +114,8 @@ class TestErrors:
             mk.MLP(loss="binary_cross_entropy").fit(XOR_X, [0, 1, 2, 0])
         with pytest.raises(RuntimeError, match="not fitted"):
             mk.MLP().predict(XOR_X)
+        with pytest.raises(ValueError, match=r"must be a pair \(X_val, y_val\)"):
+            mk.MLP(num_epochs=1).fit(XOR_X, XOR_Y, validation_data=(XOR_X,))
         model = mk.MLP((2,), num_epochs=1).fit(XOR_X, XOR_Y)
         with pytest.raises(ValueError, match=r"`X` must have shape \(n, 2\)"):
             model.predict(np.zeros((4, 3)))
