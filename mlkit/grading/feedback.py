@@ -60,18 +60,12 @@ def hidden_results(names, error):
     """
     if error is None:
         return [(name, "passed", "") for name in names]
-    results, failed = [], None
     for index, name in enumerate(names):
         summary = _failure_line(error, name)
         if summary is not None:
-            failed = index
-            results = [(n, "passed", "") for n in names[:index]]
-            results.append((name, "failed", summary))
-            results += [(n, "not run", "") for n in names[index + 1:]]
-            break
-    if failed is None:
-        results = [(name, "not run", "") for name in names]
-    return results
+            return ([(n, "passed", "") for n in names[:index]] + [(name, "failed", summary)]
+                    + [(n, "not run", "") for n in names[index + 1:]])
+    return [(name, "not run", "") for name in names]
 
 
 # Errors of a cell that was stopped rather than failed: they may come from the hidden part.

@@ -76,8 +76,9 @@ def _problem(actual, expected, rtol, atol, check_dtype):
     if bad.any():
         index = tuple(int(i) for i in np.argwhere(bad)[0])
         kind = "NaN" if np.isnan(actual[index]) else "inf"
-        return f"NaN or inf at {int(bad.sum())} of {actual.size} positions", (
-            f"the result holds NaN or inf at {int(bad.sum())} of {actual.size} positions; "
+        summary = f"NaN or inf at {int(bad.sum())} of {actual.size} positions"
+        return summary, (
+            f"the result holds {summary}; "
             f"first at index {index}: expected {expected[index]!r}, received {kind}. "
             "Overflow (exp of a large number), log(0) or 0/0 are the usual causes."
         )
@@ -89,7 +90,7 @@ def _problem(actual, expected, rtol, atol, check_dtype):
     index = tuple(int(i) for i in np.argwhere(~close)[0])
     summary = f"{int((~close).sum())} of {actual.size} values differ"
     return summary, (
-        f"{int((~close).sum())} of {actual.size} values differ "
+        f"{summary} "
         f"(tolerance rtol={rtol:g}, atol={atol:g}); first at index {index}: "
         f"expected {expected[index].item()!r}, received {actual[index].item()!r}."
     )

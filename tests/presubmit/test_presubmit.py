@@ -46,20 +46,15 @@ def _duplicate(nb):
     nb.cells.append(_copy(nb.cells[_index(nb, "setup")]))
 
 
-def _split_answer(nb):
-    i = _index(nb, "cross_entropy")
-    first, second = nb.cells[i], _copy(nb.cells[i])
-    lines = first.source.split("\n")
-    first.source, second.source = "\n".join(lines[:2]), "\n".join(lines[2:])
-    nb.cells[i:i + 1] = [first, second]
-
-
-def _split_test(nb):
-    i = _index(nb, "softmax_values")
-    first, second = nb.cells[i], _copy(nb.cells[i])
-    lines = first.source.split("\n")
-    first.source, second.source = "\n".join(lines[:4]), "\n".join(lines[4:])
-    nb.cells[i:i + 1] = [first, second]
+def _split(grade_id, line):
+    """A damage that splits the cell ``grade_id`` in two before its ``line``-th line."""
+    def split(nb):
+        i = _index(nb, grade_id)
+        first, second = nb.cells[i], _copy(nb.cells[i])
+        lines = first.source.split("\n")
+        first.source, second.source = "\n".join(lines[:line]), "\n".join(lines[line:])
+        nb.cells[i:i + 1] = [first, second]
+    return split
 
 
 def _edit_test(nb):
@@ -78,8 +73,8 @@ def _add(source):
 DAMAGES = {
     "deleted test cell": (_delete, "'softmax_rows' was deleted"),
     "duplicated locked cell": (_duplicate, "'setup' appears 2 times"),
-    "split answer cell": (_split_answer, "'cross_entropy' was split into 2 cells"),
-    "split test cell": (_split_test, "'softmax_values' was split into 2 cells"),
+    "split answer cell": (_split("cross_entropy", 2), "'cross_entropy' was split into 2 cells"),
+    "split test cell": (_split("softmax_values", 4), "'softmax_values' was split into 2 cells"),
     "edited test cell": (_edit_test, "'softmax_stable' was edited"),
     "input()": (_add("name = input('Your name? ')"), "calls input()"),
     "a file of the student's": (_add("import numpy as np\nW = np.load('my_weights.npy')"),
