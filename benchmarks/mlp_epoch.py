@@ -16,15 +16,29 @@ data with the same batch size (256 by default, as in the book's MNIST chapter):
 
 The time of one epoch is measured without the set-up a training run starts
 with (initial weights, argument checks, TensorFlow's tracing, Keras's
-compilation): each contender is run for 1 and for ``1 + k`` epochs, each run
-repeated ``--repeats`` times after a warm-up, and one epoch is
-``(best(1 + k) - best(1)) / k``. The floor is timed directly, best of the repeats.
+compilation): each contender is run for 1 and for ``1 + k`` epochs, and one
+epoch is ``(best(1 + k) - best(1)) / k``. The floor is timed the same way.
+
+Each contender runs in a process of its own (this script, started with
+``--worker``), so that none of them shares its interpreter, its imports or its
+thread pools with another: the NumPy contenders never have TensorFlow's
+threads beside them. Every process loads the data and makes a warm-up run;
+then the timed runs are interleaved: each of the ``--repeats`` rounds times
+every contender once, one process at a time, so that a machine whose speed
+drifts (other work starting, a shared core) slows all of them alike, and the
+ratios printed at the end compare runs made side by side. In each round a
+contender first trains one epoch that is not timed: the first epoch after its
+process sat idle while the others ran is slower than the next ones (by about
+a fifth for the floor on a 2-core machine), and timing it in the 1-epoch run
+but not in the (1 + k)-epoch run that follows would make one epoch look
+shorter than it is.
 
 Run it from the repository root, with the course's virtual environment::
 
     python benchmarks/mlp_epoch.py                 # full MNIST, batch 256, float32
     python benchmarks/mlp_epoch.py --threads 1 --clock cpu   # steadier on a busy machine
-    python benchmarks/mlp_epoch.py --n 10000 --batch-size 128 --repeats 5
+    python benchmarks/mlp_epoch.py --n 10000 --batch-size 128 --repeats 9
+    python benchmarks/mlp_epoch.py --data random --n 2000   # a quick check, without MNIST
 
 MNIST is read with :func:`mlkit.datasets.load_mnist` (set ``MLKIT_DATA_DIR``
 to a folder holding ``mnist/``, or let it download the files once).
@@ -33,7 +47,8 @@ to a folder holding ``mnist/``, or let it download the files once).
 import argparse
 import itertools
 import os
-import statistics
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -47,10 +62,13 @@ def parse_args(argv=None):
                         help="examples per step (default: 256, as in the book's MNIST chapter)")
     parser.add_argument("--n", type=int, default=60000,
                         help="training examples: the first n of MNIST's training set")
+    parser.add_argument("--data", choices=["mnist", "random"], default="mnist",
+                        help="MNIST, or random images and labels of the same shapes, for a "
+                             "quick check without the data files (default: mnist)")
     parser.add_argument("--epochs", type=int, default=2,
                         help="k: epochs timed after the first one (default: 2)")
-    parser.add_argument("--repeats", type=int, default=3,
-                        help="runs of each measurement; the best one counts (default: 3)")
+    parser.add_argument("--repeats", type=int, default=5,
+                        help="rounds of runs; the best run of each kind counts (default: 5)")
     parser.add_argument("--threads", type=int, default=None,
                         help="threads for BLAS and TensorFlow (default: the libraries' own)")
     parser.add_argument("--clock", choices=["wall", "cpu"], default="wall",
@@ -58,6 +76,7 @@ def parse_args(argv=None):
                              "steadier on a busy machine, with --threads 1 (default: wall)")
     parser.add_argument("--only", nargs="*", choices=CONTENDERS, default=list(CONTENDERS),
                         help="run only these contenders")
+    parser.add_argument("--worker", choices=CONTENDERS, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
@@ -70,26 +89,50 @@ def mnist(n):
     return X, y_train[:n].astype(np.int64)
 
 
+def random_data(n):
+    """``n`` random images of 784 values in [0, 1], float32, and random labels 0..9."""
+    rng = np.random.default_rng(0)
+    return rng.random((n, 28 * 28), dtype=np.float32), rng.integers(0, 10, n)
+
+
 CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}
 clock = CLOCKS["wall"]
 
 
-def best_of(repeats, run):
-    """The shortest of ``repeats`` timed calls of ``run()``, in seconds, and all the times."""
-    times = []
-    for _ in range(repeats):
-        start = clock()
-        run()
-        times.append(clock() - start)
-    return min(times), times
+def timed(run):
+    """The time of one call of ``run()``, in seconds."""
+    start = clock()
+    run()
+    return clock() - start
 
 
-def epoch_time(make_run, args):
-    """One epoch in seconds, ``(best(1 + k epochs) - best(1 epoch)) / k``, and the runs' times."""
-    make_run(1)()  # warm-up: imports, BLAS and TensorFlow thread pools, caches
-    one, one_times = best_of(args.repeats, make_run(1))
-    more, more_times = best_of(args.repeats, make_run(1 + args.epochs))
-    return (more - one) / args.epochs, one_times, more_times
+def measure(timers, args):
+    """Interleaved timings of every contender's 1-epoch and (1 + k)-epoch runs.
+
+    In each round, every contender in turn makes an untimed 1-epoch run, then
+    the timed 1-epoch and (1 + k)-epoch runs.
+
+    Args:
+        timers: dict of name -> ``time_run(num_epochs)``, which trains (or, for
+            the floor, multiplies) for that many epochs and returns the seconds it took.
+        args: the parsed command line (``epochs`` = k, ``repeats``).
+
+    Returns:
+        dict of name -> ``(one, more)``, the lists of times of the
+        ``--repeats`` runs of 1 epoch and of ``1 + k`` epochs, in round order.
+    """
+    times = {name: ([], []) for name in timers}
+    for _ in range(args.repeats):  # one round times every contender once, side by side
+        for name, time_run in timers.items():
+            time_run(1)  # not counted: the first epoch after the process sat idle is slower
+            times[name][0].append(time_run(1))
+            times[name][1].append(time_run(1 + args.epochs))
+    return times
+
+
+def epoch_seconds(one, more, k):
+    """One epoch, ``(best(1 + k epochs) - best(1 epoch)) / k``, from the runs' times."""
+    return (min(more) - min(one)) / k
 
 
 def mlkit_run(backend, X, y, args):
@@ -108,18 +151,23 @@ def mlkit_run(backend, X, y, args):
 
 
 def keras_run(X, y, args):
-    """``make_run(num_epochs)`` for the same network in Keras, compiled anew for every run."""
+    """``make_run(num_epochs)`` for the same network in Keras, compiled once.
+
+    Every run continues training the same model (which does not change the
+    time of an epoch), so that its train function is traced once, in the warm-up.
+    """
     import keras
 
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential(
+        [keras.Input(shape=(X.shape[1],))]
+        + [keras.layers.Dense(units, activation="relu") for units in args.hiddens]
+        + [keras.layers.Dense(10)])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1, momentum=0.9),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  metrics=["accuracy"])
+
     def make_run(num_epochs):
-        keras.utils.set_random_seed(0)
-        model = keras.Sequential(
-            [keras.Input(shape=(X.shape[1],))]
-            + [keras.layers.Dense(units, activation="relu") for units in args.hiddens]
-            + [keras.layers.Dense(10)])
-        model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1, momentum=0.9),
-                      loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-                      metrics=["accuracy"])
         return lambda: model.fit(X, y, batch_size=args.batch_size, epochs=num_epochs,
                                  shuffle=True, verbose=0)
 
@@ -127,7 +175,7 @@ def keras_run(X, y, args):
 
 
 def floor_run(X, args):
-    """The matrix products of one epoch of back-propagation, alone, with the same NumPy."""
+    """``make_run(num_epochs)`` for the matrix products of back-propagation alone."""
     rng = np.random.default_rng(0)
     sizes = [X.shape[1], *args.hiddens, 10]
     Ws = [rng.standard_normal((n_in, n_out)).astype(X.dtype) * 0.05
@@ -149,10 +197,75 @@ def floor_run(X, args):
                 if layer > 0:
                     _ = dZ @ Ws[layer].T
 
-    return epoch
+    def make_run(num_epochs):
+        def run():
+            for _ in range(num_epochs):
+                epoch()
+        return run
+
+    return make_run
 
 
 CONTENDERS = ("numpy", "tensorflow", "keras", "floor")
+
+
+def make_runs(name, args):
+    """The data, and ``make_run(num_epochs)`` for the contender ``name``."""
+    X, y = (mnist if args.data == "mnist" else random_data)(args.n)
+    if name == "floor":
+        return floor_run(X, args)
+    if name == "keras":
+        return keras_run(X, y, args)
+    return mlkit_run(name, X, y, args)
+
+
+def worker(args):
+    """A contender's process: set up and warm up, then time the runs asked for on stdin.
+
+    It prints ``ready`` after its warm-up run, then reads one number of epochs
+    per line and answers each with the seconds that many epochs took.
+    """
+    global clock
+    clock = CLOCKS[args.clock]
+    if args.threads is not None:
+        limit_threads(args.threads, [args.worker])
+    make_run = make_runs(args.worker, args)
+    runs = {num_epochs: make_run(num_epochs) for num_epochs in (1, 1 + args.epochs)}
+    runs[1]()  # warm-up: imports, BLAS and TensorFlow thread pools, caches, tracing
+    print("ready", flush=True)
+    for line in sys.stdin:
+        print(repr(timed(runs[int(line)])), flush=True)
+
+
+class Contender:
+    """The parent's handle on a contender's process: ``contender(num_epochs)`` -> seconds."""
+
+    def __init__(self, name, argv):
+        self.name = name
+        self.process = subprocess.Popen(
+            [sys.executable, os.path.abspath(__file__), *argv, "--worker", name],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def _answer(self):
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"The {self.name} contender's process stopped "
+                               f"(exit status {self.process.wait()}); its error is above.")
+        return line.strip()
+
+    def wait_ready(self):
+        answer = self._answer()
+        if answer != "ready":
+            raise RuntimeError(f"The {self.name} contender's process printed {answer!r} "
+                               "instead of 'ready'.")
+
+    def __call__(self, num_epochs):
+        self.process.stdin.write(f"{num_epochs}\n")
+        self.process.stdin.flush()
+        return float(self._answer())
+
+    def close(self):
+        self.process.communicate()  # closes stdin, which ends the worker's loop, and waits
 
 
 def limit_threads(threads, contenders):
@@ -168,33 +281,32 @@ def limit_threads(threads, contenders):
 
 
 def main(argv=None):
-    global clock
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = parse_args(argv)
-    clock = CLOCKS[args.clock]
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    if args.threads is not None:
-        limit_threads(args.threads, args.only)
-    X, y = mnist(args.n)
-    network = "-".join(str(s) for s in [X.shape[1], *args.hiddens, 10])
-    print(f"MLP {network} ReLU, SGD momentum 0.9, batch {args.batch_size}, {X.dtype}, "
-          f"{len(X)} examples, threads {args.threads or 'default'}, {args.clock} clock;\n"
+    if args.worker:
+        return worker(args)
+    network = "-".join(str(s) for s in [28 * 28, *args.hiddens, 10])
+    print(f"MLP {network} ReLU, SGD momentum 0.9, batch {args.batch_size}, float32, "
+          f"{args.n} examples ({args.data}), threads {args.threads or 'default'}, "
+          f"{args.clock} clock;\n"
           f"one epoch = (best of {args.repeats} x {1 + args.epochs} epochs "
-          f"- best of {args.repeats} x 1) / {args.epochs}")
+          f"- best of {args.repeats} x 1) / {args.epochs}, one process per contender, "
+          f"their runs interleaved", flush=True)
+    contenders = {name: Contender(name, argv) for name in args.only}
+    try:
+        for contender in contenders.values():
+            contender.wait_ready()
+        times = measure(contenders, args)
+    finally:
+        for contender in contenders.values():
+            contender.close()
     seconds = {}
-    for name in args.only:
-        if name == "floor":
-            run = floor_run(X, args)
-            run()  # warm-up
-            seconds[name], times = best_of(args.repeats, run)
-            spread = f"   (runs: {', '.join(f'{t:.3f}' for t in times)}; median "
-            spread += f"{statistics.median(times):.3f})"
-        else:
-            make_run = mlkit_run(name, X, y, args) if name in ("numpy", "tensorflow") \
-                else keras_run(X, y, args)
-            seconds[name], one_times, more_times = epoch_time(make_run, args)
-            spread = (f"   (runs of 1 epoch: {', '.join(f'{t:.3f}' for t in one_times)}; "
-                      f"of {1 + args.epochs}: {', '.join(f'{t:.3f}' for t in more_times)})")
-        print(f"{name:>10s}: {seconds[name]:7.3f} s per epoch{spread}", flush=True)
+    for name, (one, more) in times.items():
+        seconds[name] = epoch_seconds(one, more, args.epochs)
+        print(f"{name:>10s}: {seconds[name]:7.3f} s per epoch   (runs of 1 epoch: "
+              f"{', '.join(f'{t:.3f}' for t in one)}; of {1 + args.epochs}: "
+              f"{', '.join(f'{t:.3f}' for t in more)})")
     print()
     for name, reference in [("numpy", "floor"), ("numpy", "keras"), ("tensorflow", "keras"),
                             ("keras", "floor")]:

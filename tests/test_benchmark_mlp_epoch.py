@@ -1,0 +1,59 @@
+"""Tests of benchmarks/mlp_epoch.py: what it times, in what order, and that every contender runs."""
+
+import importlib.util
+import pathlib
+
+import numpy as np
+import pytest
+
+SCRIPT = pathlib.Path(__file__).resolve().parents[1] / "benchmarks" / "mlp_epoch.py"
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("mlp_epoch", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_runs_are_interleaved(bench):
+    """Each round, each contender in turn: an untimed epoch, then the 1- and (1 + k)-epoch runs."""
+    calls = []
+
+    def recorder(name):
+        def time_run(num_epochs):
+            calls.append((name, num_epochs))
+            return 0.5 * num_epochs
+        return time_run
+
+    args = bench.parse_args(["--repeats", "2", "--epochs", "3"])
+    times = bench.measure({"a": recorder("a"), "b": recorder("b")}, args)
+    assert calls == [("a", 1), ("a", 1), ("a", 4), ("b", 1), ("b", 1), ("b", 4),
+                     ("a", 1), ("a", 1), ("a", 4), ("b", 1), ("b", 1), ("b", 4)]
+    assert times == {"a": ([0.5, 0.5], [2.0, 2.0]), "b": ([0.5, 0.5], [2.0, 2.0])}
+
+
+def test_one_epoch_is_the_difference_of_the_best_runs(bench):
+    """(best of the 1 + k epoch runs - best of the 1 epoch runs) / k, by hand."""
+    assert bench.epoch_seconds([1.5, 1.2, 1.3], [3.9, 3.2, 3.6], 2) == pytest.approx(1.0)
+
+
+@pytest.mark.slow
+def test_every_contender_runs_in_its_own_process(bench, capsys):
+    """A short run of all four contenders gives positive times and prints the four ratios."""
+    seconds = bench.main(["--data", "random", "--n", "600", "--batch-size", "100",
+                          "--repeats", "2", "--epochs", "1", "--threads", "1"])
+    assert set(seconds) == {"numpy", "tensorflow", "keras", "floor"}
+    assert all(np.isfinite(value) for value in seconds.values())
+    output = capsys.readouterr().out
+    assert "one process per contender" in output
+    for ratio in ["numpy / floor", "numpy / keras", "tensorflow / keras", "keras / floor"]:
+        assert ratio in output
+
+
+def test_a_contender_that_fails_is_reported(bench, tmp_path, monkeypatch):
+    """A contender whose process dies (here: no MNIST to be found) stops the run with its name."""
+    monkeypatch.setenv("MLKIT_DATA_DIR", str(tmp_path))  # an empty folder: load_mnist fails
+    with pytest.raises(RuntimeError, match="The floor contender's process stopped"):
+        bench.main(["--only", "floor", "--n", "100", "--repeats", "1"])
