@@ -1,6 +1,10 @@
 """Tests of the hidden parts of test cells: their named checks, the release's note, the feedback."""
 
+import ast
+import symtable
+
 import pytest
+from IPython.core.inputtransformer2 import TransformerManager
 
 from mlkit.grading import notebooks
 from mlkit.grading.feedback import hidden_results
@@ -44,6 +48,74 @@ def test_every_hidden_check_is_named(assignment):
         if part.has_hidden:
             assert part.names and not part.unnamed, grade_id
             assert len(set(part.names)) == len(part.names), grade_id
+
+
+def _bound_and_read_first(code):
+    """The global names ``code`` binds, and those it reads before binding them itself.
+
+    Statements are taken in order; a function's reads of globals count where it
+    is defined. Within one statement, a name it binds is not counted as read first.
+    """
+    bound, read_first = set(), set()
+    tree = ast.parse(TransformerManager().transform_cell(code))  # %magics to Python
+    for statement in tree.body:
+        table = symtable.symtable(ast.unparse(statement), "<cell>", "exec")
+        binds = {s.get_name() for s in table.get_symbols() if s.is_assigned() or s.is_imported()}
+        reads = {s.get_name() for s in table.get_symbols() if s.is_referenced()}
+        scopes = list(table.get_children())
+        while scopes:
+            scope = scopes.pop()
+            scopes.extend(scope.get_children())
+            reads |= {s.get_name() for s in scope.get_symbols()
+                      if s.is_global() and s.is_referenced()}
+        read_first |= reads - binds - bound
+        bound |= binds
+    return bound, read_first
+
+
+def hidden_bindings_read_later(cells):
+    """Names that visible code reads while their value comes from an earlier hidden part.
+
+    Args:
+        cells: the sources of a notebook's code cells, in order.
+
+    Returns:
+        list of ``(reading cell, name, hidden cell)`` indices into ``cells``.
+    """
+    found, from_hidden = [], {}
+    for index, source in enumerate(cells):
+        part = split(source)
+        bound, read_first = _bound_and_read_first(part.visible + "\n" + part.after)
+        found += [(index, name, from_hidden[name])
+                  for name in sorted(read_first & set(from_hidden))]
+        for name in bound:
+            from_hidden.pop(name, None)
+        if part.has_hidden:
+            hidden_bound, _ = _bound_and_read_first(part.hidden)
+            from_hidden.update(dict.fromkeys(hidden_bound - bound, index))
+    return found
+
+
+def test_hidden_bindings_read_later_are_found():
+    """The check below finds a visible read of a hidden value, and only that one."""
+    cells = ["X = 1",
+             "assert X == 1\n### BEGIN HIDDEN TESTS\nX = 2\nrng = 3\n### END HIDDEN TESTS",
+             "rng = 4\ndef f():\n    return X + rng",
+             "%time y = rng"]
+    assert hidden_bindings_read_later(cells) == [(2, "X", 1)]
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_hidden_code_leaves_the_visible_code_alone(assignment):
+    """No cell a student runs reads a name whose value, at grading time, hidden code set.
+
+    Hidden tests run in the notebook's namespace when it is graded, and only
+    then: a later cell reading a name they rebound (or bound) would compute one
+    thing in the student's notebook and another in the grader's.
+    """
+    notebook = notebooks.read(ROOT / "solutions" / assignment / f"{assignment}.ipynb")
+    cells = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    assert hidden_bindings_read_later(cells) == []
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
