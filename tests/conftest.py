@@ -15,6 +15,15 @@ def _rank(item):
                default=len(LONGEST_GROUPS_FIRST))
 
 
+def pytest_addoption(parser, pluginmanager):
+    """Accept pyproject.toml's xdist options when xdist is disabled (``pytest -p no:xdist``)."""
+    if not pluginmanager.has_plugin("xdist"):
+        group = parser.getgroup("xdist", "distributed testing (disabled: -p no:xdist)")
+        group.addoption("--dist", default="no", help="ignored: pytest-xdist is disabled")
+        group.addoption("--no-loadscope-reorder", action="store_true",
+                        help="ignored: pytest-xdist is disabled")
+
+
 def pytest_collection_modifyitems(items):
     """Put the longest xdist groups first (a stable sort: the rest keeps its order)."""
     items.sort(key=_rank)

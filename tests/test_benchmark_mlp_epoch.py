@@ -1,20 +1,16 @@
 """Tests of benchmarks/mlp_epoch.py: what it times, in what order, and that every contender runs."""
 
-import importlib.util
-import pathlib
-
 import numpy as np
 import pytest
 
-SCRIPT = pathlib.Path(__file__).resolve().parents[1] / "benchmarks" / "mlp_epoch.py"
+from tests.helpers import ROOT, load_module
+
+SCRIPT = ROOT / "benchmarks" / "mlp_epoch.py"
 
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("mlp_epoch", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module(SCRIPT, "mlp_epoch")
 
 
 def test_runs_are_interleaved(bench):

@@ -98,7 +98,7 @@ def chapter_uses(source, targets):
     return used, taught
 
 
-def _chapters(root):
+def toc_documents(root):
     """The documents of the table of contents, in reading order."""
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
     docs = [toc["root"]]
@@ -111,7 +111,7 @@ def link_table(root):
     """``(uses, teachers)``: doc -> targets it uses; target -> (teaching docs, other users)."""
     targets = api_targets(root)
     uses, taught_by, used_by = {}, defaultdict(list), defaultdict(list)
-    for doc in _chapters(root):
+    for doc in toc_documents(root):
         if doc == API_DOC:
             continue
         used, taught = chapter_uses((root / f"{doc}.md").read_text(encoding="utf-8"), targets)

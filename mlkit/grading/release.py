@@ -24,9 +24,20 @@ from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 
 from mlkit.grading.hidden import BEGIN, split
 
-__all__ = ["METADATA_KEY", "AnnounceHiddenChecks", "RecordRelease", "note", "record"]
+__all__ = ["METADATA_KEY", "AnnounceHiddenChecks", "RecordRelease", "hidden_checks", "note",
+           "record"]
 
 METADATA_KEY = "mlkit_release"
+
+
+def hidden_checks(count):
+    """``count`` hidden checks, in words: "1 hidden check", "2 hidden checks".
+
+    Example:
+        >>> hidden_checks(1), hidden_checks(3)
+        ('1 hidden check', '3 hidden checks')
+    """
+    return f"{count} hidden check" + ("" if count == 1 else "s")
 
 
 def note(count):
@@ -38,7 +49,7 @@ def note(count):
         print("Visible checks passed. This cell's 2 hidden checks run only when the "
               "assignment is graded: not run yet.")
     """
-    checks = f"{count} hidden check" + ("" if count == 1 else "s")
+    checks = hidden_checks(count)
     follow, it, run = ("follows", "it", "runs") if count == 1 else ("follow", "they", "run")
     return (f"# {checks} {follow} here in the graded version: {it} {run} only at grading.\n"
             f'print("Visible checks passed. This cell\'s {checks} {run} only when the "\n'

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import nbformat
 
-from mlkit.grading.release import METADATA_KEY, record
+from mlkit.grading.release import METADATA_KEY, hidden_checks, record
 from mlkit.presubmit.run import FILE_ERRORS, RUNNING, asks_for_input, own_files, run
 from mlkit.presubmit.structure import structure_problems
 
@@ -71,9 +71,9 @@ class Report:
                  "Parts (visible checks only):"]
         for grade_id, points, hidden, error in self.parts:
             mark = "ok  " if error is None else "FAIL"
-            checks = f"{hidden} hidden check" + ("s" if hidden != 1 else "")
             they = "it runs" if hidden == 1 else "they run"
-            hidden_text = f"; {checks} not run here ({they} at grading)" if hidden else ""
+            hidden_text = (f"; {hidden_checks(hidden)} not run here ({they} at grading)"
+                           if hidden else "")
             status = "visible checks passed" if error is None else f"failed: {error}"
             lines.append(f"  [{mark}] {grade_id} ({points:g} pt): {status}{hidden_text}")
         if not self.parts:

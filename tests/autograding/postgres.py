@@ -25,6 +25,55 @@ def available():
     return _binaries() is not None
 
 
+PREFIX = "mlkit-postgres-"
+
+
+def _alive(pid):
+    """True when a process ``pid`` exists."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _run_as():
+    """The command prefix that runs PostgreSQL's tools as ``postgres`` when we are root."""
+    return ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+
+
+def _stop(bin_dir, directory):
+    """Stop the server of ``directory`` (if it runs) and remove the directory."""
+    subprocess.run([*_run_as(), str(bin_dir / "pg_ctl"), "-D", str(directory / "data"),
+                    "-m", "immediate", "stop"], capture_output=True)
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+def stop_orphans(bin_dir=None, temp=None):
+    """Stop the servers of test runs that were killed before they could stop them.
+
+    Each server's directory names the process that started it (``owner``); a
+    directory whose owner is gone is a leftover, and only those are touched, so
+    that another test run's server keeps running.
+
+    Returns:
+        The leftover directories that were stopped and removed.
+    """
+    bin_dir = bin_dir or _binaries()
+    stopped = []
+    for directory in sorted(Path(temp or tempfile.gettempdir()).glob(f"{PREFIX}*")):
+        try:
+            owner = int((directory / "owner").read_text())
+        except (OSError, ValueError):
+            continue  # being set up right now, or not ours
+        if not _alive(owner):
+            _stop(bin_dir, directory)
+            stopped.append(directory)
+    return stopped
+
+
 def _free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -39,17 +88,19 @@ def server():
     ``grader``; it is stopped and its directory removed at exit. As root, the
     server runs as the ``postgres`` user, as PostgreSQL requires (hence a
     directory of its own under the system's temporary folder, which that user
-    can reach).
+    can reach). Servers that killed test runs left behind are stopped first
+    (:func:`stop_orphans`).
     """
     bin_dir = _binaries()
-    directory = Path(tempfile.mkdtemp(prefix="mlkit-postgres-"))
+    stop_orphans(bin_dir)
+    directory = Path(tempfile.mkdtemp(prefix=PREFIX))
     data, sockets = directory / "data", directory / "sockets"
     sockets.mkdir(parents=True)
-    run_as = []
-    if os.geteuid() == 0:
+    run_as = _run_as()
+    if run_as:
         shutil.chown(directory, "postgres")
         shutil.chown(sockets, "postgres")
-        run_as = ["runuser", "-u", "postgres", "--"]
+    (directory / "owner").write_text(str(os.getpid()))
     port = _free_port()
     subprocess.run([*run_as, str(bin_dir / "initdb"), "-D", str(data), "-U", "grader",
                     "-A", "trust", "--no-sync"], check=True, capture_output=True)
@@ -73,6 +124,4 @@ def server():
 
         yield url
     finally:
-        subprocess.run([*run_as, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate",
-                        "stop"], capture_output=True)
-        shutil.rmtree(directory, ignore_errors=True)
+        _stop(bin_dir, directory)

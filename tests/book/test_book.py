@@ -7,20 +7,16 @@ import re
 
 import numpy as np
 import pytest
-import yaml
 
 from mlkit import numpy as mk
-from tests.helpers import ROOT
+from tests.helpers import ROOT, book_extension
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("book")]
 
 
 def _toc_files():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-    for part in toc.get("parts", []):
-        files += [chapter["file"] for chapter in part["chapters"]]
-    return files
+    """The documents of _toc.yml in reading order, read as the book's link extension reads them."""
+    return book_extension("mlkit_links").toc_documents(ROOT)
 
 
 def _text(page):

@@ -1,7 +1,6 @@
 """The book's reference pages and links: glossary, API reference, bibliography, launch buttons."""
 
 import html
-import importlib.util
 import json
 import re
 import subprocess
@@ -11,21 +10,11 @@ from urllib.parse import unquote, urlparse
 import pytest
 
 from tests.book.test_book import CHAPTERS, _text, _toc_files
-from tests.helpers import ROOT, tool_env
+from tests.helpers import ROOT, book_extension, tool_env
 
-
-def _book_module(name):
-    """A module of book/_ext (the book's Sphinx extensions and tools), loaded from its file."""
-    spec = importlib.util.spec_from_file_location(f"book_ext_{name}",
-                                                  ROOT / "book" / "_ext" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-launch_links = _book_module("launch_links")
-mlkit_links = _book_module("mlkit_links")
-notebooks = _book_module("notebooks")
+launch_links = book_extension("launch_links")
+mlkit_links = book_extension("mlkit_links")
+notebooks = book_extension("notebooks")
 
 # The issue's terms, the Korean the lectures use, and the chapter that first uses each.
 TERMS = [("neuron", "뉴런", "intro"), ("axon", "축삭돌기", "neurons"),

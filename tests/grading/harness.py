@@ -25,7 +25,6 @@ A variants module defines two dicts, both keyed by a short name:
 Solution cells a variant does not name keep the reference answer.
 """
 
-import importlib.util
 import os
 import shutil
 import subprocess
@@ -37,7 +36,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from mlkit.grading import notebooks
-from tests.helpers import ROOT, tool_env
+from tests.helpers import ROOT, load_module, tool_env
 
 VARIANTS_DIR = Path(__file__).resolve().parent / "variants"
 ASSIGNMENTS = sorted(p.name for p in (ROOT / "solutions").iterdir() if p.is_dir())
@@ -49,9 +48,7 @@ def load_variants(assignment):
     if not path.exists():
         pytest.fail(f"Assignment {assignment!r} has no variants module: "
                     f"add {path.relative_to(ROOT)}")
-    spec = importlib.util.spec_from_file_location(f"variants_{assignment}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_module(path, f"variants_{assignment}")
     return module.ALTERNATIVES, module.MISTAKES
 
 
