@@ -77,7 +77,16 @@ def parse_args(argv=None):
     parser.add_argument("--only", nargs="*", choices=CONTENDERS, default=list(CONTENDERS),
                         help="run only these contenders")
     parser.add_argument("--worker", choices=CONTENDERS, help=argparse.SUPPRESS)
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.n < 1:
+        parser.error(f"--n must be at least 1. Received: --n {args.n}")
+    if args.data == "mnist" and args.n > MNIST_TRAIN:
+        parser.error(f"--n must be at most {MNIST_TRAIN}, the size of MNIST's training set "
+                     f"(or use --data random). Received: --n {args.n}")
+    return args
+
+
+MNIST_TRAIN = 60000  # images in MNIST's training set
 
 
 def mnist(n):

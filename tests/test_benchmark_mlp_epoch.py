@@ -53,3 +53,19 @@ def test_a_contender_that_fails_is_reported(bench, tmp_path, monkeypatch):
     monkeypatch.setenv("MLKIT_DATA_DIR", str(tmp_path))  # an empty folder: load_mnist fails
     with pytest.raises(RuntimeError, match="The floor contender's process stopped"):
         bench.main(["--only", "floor", "--n", "100", "--repeats", "1"])
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--n", "0"], "--n must be at least 1. Received: --n 0"),
+    (["--n", "60001"], "--n must be at most 60000, the size of MNIST's training set"),
+])
+def test_bad_sizes_are_refused(bench, capsys, argv, message):
+    """A number of examples that MNIST cannot give is an error before anything starts."""
+    with pytest.raises(SystemExit):
+        bench.parse_args(argv)
+    assert message in capsys.readouterr().err
+
+
+def test_random_data_may_be_larger_than_mnist(bench):
+    """--data random makes as many examples as asked."""
+    assert bench.parse_args(["--data", "random", "--n", "70000"]).n == 70000

@@ -51,7 +51,7 @@ def _stop(bin_dir, directory):
     shutil.rmtree(directory, ignore_errors=True)
 
 
-def stop_orphans(bin_dir=None, temp=None):
+def stop_orphans(bin_dir=None):
     """Stop the servers of test runs that were killed before they could stop them.
 
     Each server's directory names the process that started it (``owner``); a
@@ -63,7 +63,7 @@ def stop_orphans(bin_dir=None, temp=None):
     """
     bin_dir = bin_dir or _binaries()
     stopped = []
-    for directory in sorted(Path(temp or tempfile.gettempdir()).glob(f"{PREFIX}*")):
+    for directory in sorted(Path(tempfile.gettempdir()).glob(f"{PREFIX}*")):
         try:
             owner = int((directory / "owner").read_text())
         except (OSError, ValueError):
