@@ -9,8 +9,13 @@ import pytest
 
 from mlkit import numpy as mk
 from mlkit.testing import assert_close
-from mlkit.testing import mistakes as all_mistakes
 from mlkit.testing.mistakes import activations as mistakes
+from tests.testing.mistake_checks import (
+    assert_distinct,
+    assert_each_is_named,
+    assert_exported,
+    assert_not_vacuous,
+)
 
 GENERIC = np.array([-2.0, -0.5, 0.5, 3.0])
 
@@ -54,9 +59,7 @@ class TestMistakes:
 
     def test_exported_by_the_package(self):
         """Every activation mistakes function is exported by mlkit.testing.mistakes itself."""
-        assert set(mistakes.__all__) <= set(all_mistakes.__all__)
-        for name in mistakes.__all__:
-            assert getattr(all_mistakes, name) is getattr(mistakes, name)
+        assert_exported(mistakes)
 
     def test_every_function_has_a_counterpart_in_mlkit_numpy(self):
         """Each mistakes function is named after a function of mlkit.numpy."""
@@ -85,32 +88,19 @@ class TestMistakes:
     def test_every_mistake_differs_from_the_right_answer(self, name):
         """No mistake is vacuous: each value differs from the right answer on the chosen input."""
         kwargs, x = CASES[name]
-        right = right_answer(name, x, kwargs)
-        for description, value in wrong_answers(name, x, kwargs).items():
-            value = np.asarray(value)
-            same = value.shape == right.shape and np.allclose(value, right, equal_nan=True)
-            assert not same, f"{name}: the mistake {description!r} gives the right answer"
+        assert_not_vacuous(name, right_answer(name, x, kwargs), wrong_answers(name, x, kwargs))
 
     @pytest.mark.parametrize("name", sorted(CASES))
     def test_mistakes_are_distinct(self, name):
         """On the chosen input no two mistakes give the same value."""
         kwargs, x = CASES[name]
-        values = list(wrong_answers(name, x, kwargs).items())
-        for i, (first, a) in enumerate(values):
-            for second, b in values[i + 1:]:
-                a, b = np.asarray(a), np.asarray(b)
-                assert a.shape != b.shape or not np.allclose(a, b, equal_nan=True), (first, second)
+        assert_distinct(wrong_answers(name, x, kwargs))
 
     @pytest.mark.parametrize("name", sorted(CASES))
     def test_assert_close_names_each_mistake(self, name):
         """Each mistake's value, checked with assert_close, is named as the likely mistake."""
         kwargs, x = CASES[name]
-        right = right_answer(name, x, kwargs)
-        listed = wrong_answers(name, x, kwargs)
-        for description, value in listed.items():
-            with pytest.raises(AssertionError) as info:
-                assert_close(value, right, mistakes=listed)
-            assert f"\nLikely mistake: {description}\n" in f"{info.value}\n"
+        assert_each_is_named(right_answer(name, x, kwargs), wrong_answers(name, x, kwargs))
 
     def test_right_answer_is_not_named_as_a_mistake(self):
         """A right answer passes assert_close even with mistakes given."""

@@ -9,8 +9,13 @@ import pytest
 
 from mlkit import numpy as mk
 from mlkit.testing import assert_close, numerical_gradient
-from mlkit.testing import mistakes as all_mistakes
 from mlkit.testing.mistakes import backprop as mistakes
+from tests.testing.mistake_checks import (
+    assert_distinct,
+    assert_each_is_named,
+    assert_exported,
+    assert_not_vacuous,
+)
 
 RNG = np.random.default_rng(0)
 # Square shapes (n = n_in = n_out) allow every dense mistake, even the ones that
@@ -95,37 +100,22 @@ class TestBackpropMistakes:
 
     def test_exported_by_the_package(self):
         """Every backprop mistakes function is exported by mlkit.testing.mistakes itself."""
-        assert set(mistakes.__all__) <= set(all_mistakes.__all__)
-        for name in mistakes.__all__:
-            assert getattr(all_mistakes, name) is getattr(mistakes, name)
+        assert_exported(mistakes)
 
     @pytest.mark.parametrize("name", sorted(CASES))
     def test_every_mistake_differs_from_the_right_answer(self, name):
         """No mistake is vacuous: each value differs from the right answer."""
-        right, wrong = cases(name)
-        assert wrong
-        for description, value in wrong.items():
-            value = np.asarray(value)
-            same = value.shape == right.shape and np.allclose(value, right, equal_nan=True)
-            assert not same, f"{name}: the mistake {description!r} gives the right answer"
+        assert_not_vacuous(name, *cases(name))
 
     @pytest.mark.parametrize("name", sorted(CASES))
     def test_mistakes_are_distinct(self, name):
         """No two mistakes give the same value."""
-        values = list(cases(name)[1].items())
-        for i, (first, a) in enumerate(values):
-            for second, b in values[i + 1:]:
-                a, b = np.asarray(a), np.asarray(b)
-                assert a.shape != b.shape or not np.allclose(a, b, equal_nan=True), (first, second)
+        assert_distinct(cases(name)[1])
 
     @pytest.mark.parametrize("name", sorted(CASES))
     def test_assert_close_names_each_mistake(self, name):
         """Each mistake's value, checked with assert_close, is named as the likely mistake."""
-        right, listed = cases(name)
-        for description, value in listed.items():
-            with pytest.raises(AssertionError) as info:
-                assert_close(value, right, mistakes=listed)
-            assert f"\nLikely mistake: {description}\n" in f"{info.value}\n"
+        assert_each_is_named(*cases(name))
 
     @pytest.mark.parametrize("name", sorted(CASES))
     def test_right_answer_is_not_named_as_a_mistake(self, name):

@@ -13,9 +13,9 @@ import pytest
 
 from mlkit.keras_models import classification_mlp, regression_mlp
 from mlkit.testing import assert_close
-from mlkit.testing import mistakes as all_mistakes
 from mlkit.testing.mistakes import keras_mlp as mistakes
 from tests.helpers import ROOT
+from tests.testing.mistake_checks import assert_exported
 
 
 def sequential(n_inputs, output, loss, hidden=("relu",), compile=True):
@@ -169,8 +169,7 @@ class TestScalePixels:
 
     def test_exported_by_the_package(self):
         """model_mistakes and scale_pixels are exported by mlkit.testing.mistakes."""
-        for name in mistakes.__all__:
-            assert getattr(all_mistakes, name) is getattr(mistakes, name)
+        assert_exported(mistakes)
 
     def test_every_mistake_differs_from_the_right_answer(self):
         """Each wrong scaling differs from X / 255 on images without a 255 pixel."""

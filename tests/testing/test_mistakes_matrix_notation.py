@@ -11,7 +11,7 @@ import pytest
 
 from mlkit import numpy as mk
 from mlkit.testing import assert_close
-from mlkit.testing import mistakes as all_mistakes
+from tests.testing.mistake_checks import assert_exported
 
 mistakes = importlib.import_module("mlkit.testing.mistakes.matrix_notation")
 
@@ -57,8 +57,7 @@ class TestMatrixNotationMistakes:
 
     def test_exported_by_the_package(self):
         """Every function is exported by mlkit.testing.mistakes itself."""
-        for name in mistakes.__all__:
-            assert getattr(all_mistakes, name) is getattr(mistakes, name)
+        assert_exported(mistakes)
 
     @pytest.mark.parametrize("name", sorted(CASES))
     def test_every_mistake_differs_from_the_right_answer(self, name):

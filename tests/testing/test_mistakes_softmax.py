@@ -11,7 +11,12 @@ import pytest
 
 from mlkit import numpy as mk
 from mlkit.testing import assert_close
-from mlkit.testing import mistakes as all_mistakes
+from tests.testing.mistake_checks import (
+    assert_distinct,
+    assert_each_is_named,
+    assert_exported,
+    assert_not_vacuous,
+)
 
 # The package re-exports the function softmax under the module's own name, so the
 # module itself is reached through importlib.
@@ -52,39 +57,25 @@ class TestSoftmaxMistakes:
 
     def test_exported_by_the_package(self):
         """Every softmax mistakes function is exported by mlkit.testing.mistakes itself."""
-        for name in mistakes.__all__:
-            assert getattr(all_mistakes, name) is getattr(mistakes, name)
+        assert_exported(mistakes)
 
     @pytest.mark.parametrize("name", sorted(CASES))
     def test_every_mistake_differs_from_the_right_answer(self, name):
         """No mistake is vacuous: each value differs from the right answer on the chosen input."""
         right_answer, args = CASES[name]
-        right = np.asarray(right_answer(*args))
-        for description, value in getattr(mistakes, name)(*args).items():
-            value = np.asarray(value)
-            same = value.shape == right.shape and np.allclose(value, right, equal_nan=True)
-            assert not same, f"{name}: the mistake {description!r} gives the right answer"
+        assert_not_vacuous(name, right_answer(*args), getattr(mistakes, name)(*args))
 
     @pytest.mark.parametrize("name", sorted(CASES))
     def test_mistakes_are_distinct(self, name):
         """On the chosen input no two mistakes give the same value."""
         _, args = CASES[name]
-        values = list(getattr(mistakes, name)(*args).items())
-        for i, (first, a) in enumerate(values):
-            for second, b in values[i + 1:]:
-                a, b = np.asarray(a), np.asarray(b)
-                assert a.shape != b.shape or not np.allclose(a, b, equal_nan=True), (first, second)
+        assert_distinct(getattr(mistakes, name)(*args))
 
     @pytest.mark.parametrize("name", sorted(CASES))
     def test_assert_close_names_each_mistake(self, name):
         """Each mistake's value, checked with assert_close, is named as the likely mistake."""
         right_answer, args = CASES[name]
-        right = right_answer(*args)
-        listed = getattr(mistakes, name)(*args)
-        for description, value in listed.items():
-            with pytest.raises(AssertionError) as info:
-                assert_close(value, right, mistakes=listed)
-            assert f"\nLikely mistake: {description}\n" in f"{info.value}\n"
+        assert_each_is_named(right_answer(*args), getattr(mistakes, name)(*args))
 
     @pytest.mark.parametrize("name", sorted(CASES))
     def test_right_answer_is_not_named_as_a_mistake(self, name):

@@ -11,6 +11,7 @@ Example:
 import numpy as np
 
 from mlkit.testing.book import explained_in
+from mlkit.testing.mistakes._common import f64, quiet
 
 __all__ = [
     "elu",
@@ -27,18 +28,10 @@ __all__ = [
 ]
 
 
-def _f64(x):
-    return np.asarray(x, dtype=np.float64)
-
-
-def _quiet():
-    return np.errstate(all="ignore")
-
-
 @explained_in("activations", "activations-step")
 def step(x):
     """Mistakes in ``step(x)`` (1 where x > 0, else 0)."""
-    x = _f64(x)
+    x = f64(x)
     return {
         "step(0) should be 0: use x > 0, not x >= 0": (x >= 0).astype(float),
         "the output should be 0 or 1, not -1 or 1 (that is the sign function)": np.sign(x),
@@ -49,8 +42,8 @@ def step(x):
 @explained_in("activations", "activations-sigmoid", stability="activations-sigmoid")
 def sigmoid(x):
     """Mistakes in ``sigmoid(x) = 1 / (1 + exp(-x))``."""
-    x = _f64(x)
-    with _quiet():
+    x = f64(x)
+    with quiet():
         return {
             "a missing minus sign: 1 / (1 + exp(x)) instead of 1 / (1 + exp(-x))":
                 1.0 / (1.0 + np.exp(x)),
@@ -66,8 +59,8 @@ def sigmoid(x):
 @explained_in("activations", "activations-sigmoid")
 def sigmoid_grad(x):
     """Mistakes in ``sigmoid_grad(x) = sigmoid(x) * (1 - sigmoid(x))``."""
-    x = _f64(x)
-    with _quiet():
+    x = f64(x)
+    with quiet():
         s = 1.0 / (1.0 + np.exp(-x))
         return {
             "the derivative was computed from x instead of sigmoid(x): "
@@ -82,8 +75,8 @@ def sigmoid_grad(x):
 @explained_in("activations", "activations-tanh")
 def tanh(x):
     """Mistakes in ``tanh(x)``."""
-    x = _f64(x)
-    with _quiet():
+    x = f64(x)
+    with quiet():
         return {
             "tanh(x) = 2 * sigmoid(2x) - 1, not sigmoid(x)": 1.0 / (1.0 + np.exp(-x)),
             "tanh(x) = 2 * sigmoid(2x) - 1, not 2 * sigmoid(x) - 1":
@@ -95,7 +88,7 @@ def tanh(x):
 @explained_in("activations", "activations-tanh")
 def tanh_grad(x):
     """Mistakes in ``tanh_grad(x) = 1 - tanh(x) ** 2``."""
-    x = _f64(x)
+    x = f64(x)
     t = np.tanh(x)
     return {
         "the derivative was computed from x instead of tanh(x): "
@@ -108,7 +101,7 @@ def tanh_grad(x):
 @explained_in("activations", "activations-relu")
 def relu(x):
     """Mistakes in ``relu(x) = max(0, x)``."""
-    x = _f64(x)
+    x = f64(x)
     return {
         "relu(x) = max(0, x) element by element: np.max(x, 0) reduces the array along "
         "axis 0, np.maximum(x, 0) compares each element with 0":
@@ -121,7 +114,7 @@ def relu(x):
 @explained_in("activations", "activations-dying-relu")
 def relu_grad(x):
     """Mistakes in ``relu_grad(x)``."""
-    x = _f64(x)
+    x = f64(x)
     return {
         "relu_grad(0) should be 0 (as in TensorFlow): use x > 0, not x >= 0":
             (x >= 0).astype(float),
@@ -132,7 +125,7 @@ def relu_grad(x):
 @explained_in("activations", "activations-leaky-elu")
 def leaky_relu(x, negative_slope=0.01):
     """Mistakes in ``leaky_relu(x, negative_slope)``."""
-    x = _f64(x)
+    x = f64(x)
     return {
         "the slope applies to negative inputs: x if x > 0 else negative_slope * x, "
         "not the other way round": np.where(x > 0, negative_slope * x, x),
@@ -147,7 +140,7 @@ def leaky_relu(x, negative_slope=0.01):
 @explained_in("activations", "activations-leaky-elu")
 def leaky_relu_grad(x, negative_slope=0.01):
     """Mistakes in ``leaky_relu_grad(x, negative_slope)``."""
-    x = _f64(x)
+    x = f64(x)
     return {
         "the derivative for x <= 0 is negative_slope, not 0 (that is relu's)":
             (x > 0).astype(float),
@@ -160,8 +153,8 @@ def leaky_relu_grad(x, negative_slope=0.01):
 @explained_in("activations", "activations-leaky-elu")
 def elu(x, alpha=1.0):
     """Mistakes in ``elu(x, alpha)``."""
-    x = _f64(x)
-    with _quiet():
+    x = f64(x)
+    with quiet():
         return {
             "elu(x) = alpha * (exp(x) - 1) for x <= 0: the '- 1' is missing":
                 np.where(x > 0, x, alpha * np.exp(x)),
@@ -174,8 +167,8 @@ def elu(x, alpha=1.0):
 @explained_in("activations", "activations-leaky-elu")
 def elu_grad(x, alpha=1.0):
     """Mistakes in ``elu_grad(x, alpha)``."""
-    x = _f64(x)
-    with _quiet():
+    x = f64(x)
+    with quiet():
         return {
             "the derivative of alpha * (exp(x) - 1) is alpha * exp(x), "
             "not alpha * (exp(x) - 1)": np.where(x > 0, 1.0, alpha * np.expm1(x)),

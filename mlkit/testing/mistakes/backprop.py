@@ -16,6 +16,7 @@ Example:
 import numpy as np
 
 from mlkit.testing.book import explained_in
+from mlkit.testing.mistakes._common import f64, possible, sigmoid
 
 __all__ = [
     "dense_backward_dX",
@@ -29,31 +30,11 @@ __all__ = [
 ]
 
 
-def _f64(x):
-    return np.asarray(x, dtype=np.float64)
-
-
-def _sigmoid(Z):
-    e = np.exp(-np.abs(Z))
-    return np.where(Z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
-def _possible(candidates):
-    """The mistakes whose value can be computed with these shapes (the others raise)."""
-    found = {}
-    for description, value in candidates.items():
-        try:
-            found[description] = _f64(value())
-        except ValueError:  # a product whose shapes do not fit: the student's code raises too
-            continue
-    return found
-
-
 @explained_in("backprop", "backprop-dense")
 def dense_backward_dX(dZ, cache):  # noqa: N802  (named after the gradient dX)
     """Mistakes in the ``dX`` of ``dense_backward(dZ, cache)``, ``dX = dZ W^T``."""
-    dZ, (X, W) = _f64(dZ), (_f64(cache[0]), _f64(cache[1]))
-    return _possible({
+    dZ, (X, W) = f64(dZ), (f64(cache[0]), f64(cache[1]))
+    return possible({
         "dX = dZ W^T: the weights must be transposed (dZ @ W.T, not dZ @ W)": lambda: dZ @ W,
         "dX = dZ W^T, not W dZ^T (that is the transpose of dX)": lambda: W @ dZ.T,
         "dX does not depend on X: it is dZ @ W.T, not X.T @ dZ": lambda: X.T @ dZ,
@@ -63,9 +44,9 @@ def dense_backward_dX(dZ, cache):  # noqa: N802  (named after the gradient dX)
 @explained_in("backprop", "backprop-dense")
 def dense_backward_dW(dZ, cache):  # noqa: N802  (named after the gradient dW)
     """Mistakes in the ``dW`` of ``dense_backward(dZ, cache)``, ``dW = X^T dZ``."""
-    dZ, (X, W) = _f64(dZ), (_f64(cache[0]), _f64(cache[1]))
+    dZ, (X, W) = f64(dZ), (f64(cache[0]), f64(cache[1]))
     n = X.shape[0]
-    return _possible({
+    return possible({
         "dW = X^T dZ: the inputs must be transposed (X.T @ dZ, not X @ dZ)": lambda: X @ dZ,
         "dW = X^T dZ, not dZ^T X (that is the transpose of dW)": lambda: dZ.T @ X,
         "dW = X^T dZ is a sum over the batch: do not divide by n here (the loss's gradient "
@@ -77,7 +58,7 @@ def dense_backward_dW(dZ, cache):  # noqa: N802  (named after the gradient dW)
 @explained_in("backprop", "backprop-dense")
 def dense_backward_db(dZ, cache):
     """Mistakes in the ``db`` of ``dense_backward(dZ, cache)``, ``db = sum_i dZ_i``."""
-    dZ = _f64(dZ)
+    dZ = f64(dZ)
     return {
         "db must have shape (n_out,): sum dZ over the batch, dZ.sum(axis=0); "
         "returning dZ itself keeps one row per example": dZ,
@@ -92,8 +73,8 @@ def dense_backward_db(dZ, cache):
 @explained_in("backprop", "backprop-activations")
 def sigmoid_backward(dH, Z):
     """Mistakes in ``sigmoid_backward(dH, Z) = dH * s * (1 - s)`` with ``s = sigmoid(Z)``."""
-    dH, Z = _f64(dH), _f64(Z)
-    s = _sigmoid(Z)
+    dH, Z = f64(dH), f64(Z)
+    s = sigmoid(Z)
     return {
         "the derivative was computed from Z instead of sigmoid(Z): "
         "use s * (1 - s) with s = sigmoid(Z), not Z * (1 - Z)": dH * Z * (1.0 - Z),
@@ -107,7 +88,7 @@ def sigmoid_backward(dH, Z):
 @explained_in("backprop", "backprop-activations")
 def tanh_backward(dH, Z):
     """Mistakes in ``tanh_backward(dH, Z) = dH * (1 - tanh(Z) ** 2)``."""
-    dH, Z = _f64(dH), _f64(Z)
+    dH, Z = f64(dH), f64(Z)
     t = np.tanh(Z)
     return {
         "the derivative was computed from Z instead of tanh(Z): use 1 - tanh(Z) ** 2, "
@@ -123,7 +104,7 @@ def tanh_backward(dH, Z):
 @explained_in("backprop", "backprop-activations")
 def relu_backward(dH, Z):
     """Mistakes in ``relu_backward(dH, Z) = dH * (Z > 0)``."""
-    dH, Z = _f64(dH), _f64(Z)
+    dH, Z = f64(dH), f64(Z)
     return {
         "at Z = 0 the gradient is 0, as in TensorFlow: use Z > 0, not Z >= 0":
             dH * (Z >= 0),
@@ -141,7 +122,7 @@ def relu_backward(dH, Z):
 @explained_in("backprop", "backprop-gradient-check")
 def numerical_gradient(f, x, eps=1e-5):
     """Mistakes in ``numerical_gradient(f, x, eps)``, centred differences of a scalar ``f``."""
-    x = _f64(x)
+    x = f64(x)
     f_x = float(f(x.copy()))
     forward, double, drifted = (np.zeros_like(x) for _ in range(3))
     moving = x.copy()  # the point of a loop that never puts x[i] back
@@ -171,10 +152,10 @@ def numerical_gradient(f, x, eps=1e-5):
 
 def _train_losses(X, y, params, activation, lr, num_epochs, *, sign=1.0, update_bias=True):
     """Full-batch gradient descent on a one-hidden-layer network, with the mistakes' switches."""
-    (W1, b1), (W2, b2) = ((_f64(W), _f64(b)) for W, b in params)
-    X, y = _f64(X), _f64(y)
-    forward = {"sigmoid": _sigmoid, "tanh": np.tanh, "relu": lambda Z: np.maximum(Z, 0.0)}
-    derivative = {"sigmoid": lambda Z: _sigmoid(Z) * (1.0 - _sigmoid(Z)),
+    (W1, b1), (W2, b2) = ((f64(W), f64(b)) for W, b in params)
+    X, y = f64(X), f64(y)
+    forward = {"sigmoid": sigmoid, "tanh": np.tanh, "relu": lambda Z: np.maximum(Z, 0.0)}
+    derivative = {"sigmoid": lambda Z: sigmoid(Z) * (1.0 - sigmoid(Z)),
                   "tanh": lambda Z: 1.0 - np.tanh(Z) ** 2,
                   "relu": lambda Z: (Z > 0).astype(float)}
     losses = []
@@ -183,7 +164,7 @@ def _train_losses(X, y, params, activation, lr, num_epochs, *, sign=1.0, update_
         H = forward[activation](Z1)
         logits = H @ W2 + b2
         losses.append(float(np.mean(np.logaddexp(0.0, logits) - y * logits)))
-        dlogits = (_sigmoid(logits) - y) / y.size
+        dlogits = (sigmoid(logits) - y) / y.size
         dW2, db2, dH = H.T @ dlogits, dlogits.sum(axis=0), dlogits @ W2.T
         dZ1 = dH * derivative[activation](Z1)
         dW1, db1 = X.T @ dZ1, dZ1.sum(axis=0)

@@ -17,6 +17,7 @@ Example:
 import numpy as np
 
 from mlkit.testing.book import explained_in, section_url
+from mlkit.testing.mistakes._common import f64, quiet
 
 __all__ = [
     "diverged",
@@ -30,21 +31,13 @@ __all__ = [
 ]
 
 
-def _f64(x):
-    return np.asarray(x, dtype=np.float64)
-
-
 def _flat(W, b):
     return np.concatenate([np.ravel(W), np.ravel(b)])
 
 
-def _quiet():
-    return np.errstate(all="ignore")
-
-
 def _grads(X, y, W, b):
     """The right ``(error, dW, db)`` with error = 2 (Y_hat - Y) / (n k)."""
-    X, y, W, b = _f64(X), _f64(y), _f64(W), _f64(b)
+    X, y, W, b = f64(X), f64(y), f64(W), f64(b)
     error = 2.0 * (X @ W + b - y) / y.size
     return error, X.T @ error, error.sum(axis=0)
 
@@ -53,7 +46,7 @@ def _grads(X, y, W, b):
               {"transpose": "matrix-notation-lecture"})
 def linear_predict(X, W, b):
     """Mistakes in ``linear_predict(X, W, b) = X @ W + b``."""
-    X, W, b = _f64(X), _f64(W), _f64(b)
+    X, W, b = f64(X), f64(W), f64(b)
     wrong = {
         "b was forgotten: H(X) = XW + b, not XW": X @ W,
         "the result is the transpose, shape (n_outputs, n): that is the lecture's layout "
@@ -72,8 +65,8 @@ def linear_predict(X, W, b):
 @explained_in("matrix_notation", "matrix-notation-regression")
 def mse(y, y_hat):
     """Mistakes in ``mse(y, y_hat)``, the mean of ``(y_hat - y) ** 2`` over every entry."""
-    error = _f64(y_hat) - _f64(y)
-    with _quiet():
+    error = f64(y_hat) - f64(y)
+    with quiet():
         return {
             "the squares were summed, not averaged: divide by the number of entries (np.mean)":
                 np.asarray(np.sum(error ** 2)),
@@ -111,7 +104,7 @@ def linear_mse_grads(X, y, W, b):
 def linear_gradient_step(X, y, W, b, lr):
     """Mistakes in ``linear_gradient_step(X, y, W, b, lr)``, as vectors ``[W..., b...]``."""
     _, dW, db = _grads(X, y, W, b)
-    W, b = _f64(W), _f64(b)
+    W, b = f64(W), f64(b)
     return {
         "the sign of the step is flipped: gradient descent goes downhill, W - lr * dW":
             _flat(W + lr * dW, b + lr * db),
@@ -127,11 +120,11 @@ def _train(X, y, lr, num_epochs, *, start=0.0, update_b=True, epochs_offset=0):
 
     Returns ``(W, b, losses_before, losses_after)``.
     """
-    X, y = _f64(X), _f64(y)
+    X, y = f64(X), f64(y)
     W = np.full((X.shape[1], y.shape[1]), start)
     b = np.full(y.shape[1], start)
     before, after = [], []
-    with _quiet():
+    with quiet():
         for _ in range(max(num_epochs + epochs_offset, 0)):
             before.append(float(np.mean((X @ W + b - y) ** 2)))
             _, dW, db = _grads(X, y, W, b)
@@ -177,7 +170,7 @@ def tf_gradient_step(W, b, dW, db, lr):
     ``W`` and ``b`` are the values before the step, ``dW`` and ``db`` the
     gradients of the loss at them.
     """
-    W, b, dW, db = _f64(W), _f64(b), _f64(dW), _f64(db)
+    W, b, dW, db = f64(W), f64(b), f64(dW), f64(db)
     return {
         "the sign of the step is flipped: W.assign_sub(lr * dW), not assign_add":
             _flat(W + lr * dW, b + lr * db),
@@ -207,7 +200,7 @@ def diverged(losses, lr=None):
         >>> diverged([10.0, 5.0, 4.0]) is None
         True
     """
-    losses = _f64(losses).ravel()
+    losses = f64(losses).ravel()
     rate = "" if lr is None else f" (lr = {lr:g})"
     if losses.size == 0:
         return None

@@ -16,6 +16,7 @@ import itertools
 import numpy as np
 
 from mlkit.testing.book import explained_in
+from mlkit.testing.mistakes._common import f64, softmax
 
 __all__ = [
     "prepare_images",
@@ -25,10 +26,6 @@ __all__ = [
     "sgd_step",
     "mnist_training_losses",
 ]
-
-
-def _f64(x):
-    return np.asarray(x, dtype=np.float64)
 
 
 @explained_in("mnist", "mnist-data")
@@ -75,12 +72,6 @@ def one_hot(y, num_classes=10):
     }
 
 
-def _softmax(Z, axis=-1):
-    shifted = Z - Z.max(axis=axis, keepdims=True)
-    exp = np.exp(shifted)
-    return exp / exp.sum(axis=axis, keepdims=True)
-
-
 @explained_in("mnist", "mnist-mistakes")
 def loss_and_grad_dlogits(Y, logits):
     """Mistakes in the gradient ``dlogits`` of ``loss_and_grad(Y, logits)``.
@@ -88,9 +79,9 @@ def loss_and_grad_dlogits(Y, logits):
     The loss has its own function, :func:`loss_and_grad_loss`; both are computed for
     one-hot ``Y`` and ``logits`` of shape (n, k).
     """
-    Y, logits = _f64(Y), _f64(logits)
+    Y, logits = f64(Y), f64(logits)
     n = len(Y)
-    P = _softmax(logits)
+    P = softmax(logits)
     return {
         "the gradient was not divided by n: the loss is the mean over the batch, so each "
         "example's gradient is (p - y) / n": P - Y,
@@ -106,7 +97,7 @@ def loss_and_grad_dlogits(Y, logits):
 @explained_in("mnist", "mnist-mistakes")
 def loss_and_grad_loss(Y, logits):
     """Mistakes in the loss of ``loss_and_grad(Y, logits)``, the mean cross-entropy."""
-    Y, logits = _f64(Y), _f64(logits)
+    Y, logits = f64(Y), f64(logits)
     shifted = logits - logits.max(axis=1, keepdims=True)
     log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
     per_example = -(Y * log_p).sum(axis=1)
@@ -126,7 +117,7 @@ def sgd_step(params, grads, lr):
     def flat(pairs):
         return np.concatenate([np.ravel(a) for pair in pairs for a in pair])
 
-    pairs = [(_f64(W), _f64(b), _f64(dW), _f64(db))
+    pairs = [(f64(W), f64(b), f64(dW), f64(db))
              for (W, b), (dW, db) in zip(params, grads, strict=True)]
     return {
         "the step goes up the gradient: subtract lr times the gradient":
@@ -169,7 +160,7 @@ def _train(X, Y, num_hiddens, lr, num_epochs, batch_size, seed, *, shuffle="once
            drop_last=False, full_batch=False, mean_of_batches=False, last_batch_loss=False,
            update=True):
     """The assignment's training loop, with the switches its mistakes need; the epoch losses."""
-    X, Y = _f64(X), _f64(Y)
+    X, Y = f64(X), f64(Y)
     n = len(X)
     params = _init_params([X.shape[1], num_hiddens, Y.shape[1]], seed)
     rng = np.random.default_rng(seed)

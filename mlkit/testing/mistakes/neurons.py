@@ -16,6 +16,7 @@ import itertools
 import numpy as np
 
 from mlkit.testing.book import explained_in
+from mlkit.testing.mistakes._common import f64
 
 __all__ = [
     "tlu",
@@ -26,10 +27,6 @@ __all__ = [
     "not_weights",
     "gate_layer",
 ]
-
-
-def _f64(x):
-    return np.asarray(x, dtype=np.float64)
 
 
 def _fires(z):
@@ -53,7 +50,7 @@ def _threshold_mistakes(z_right, z_no_bias, z_minus_bias):
 @explained_in("neurons", "neurons-tlu")
 def tlu(x, w, b):
     """Mistakes in ``tlu(x, w, b) = step(w·x + b)``."""
-    x, w, b = _f64(x), _f64(w), _f64(b)
+    x, w, b = f64(x), f64(w), f64(b)
     xw = x @ w
     return _threshold_mistakes(xw + b, xw, xw - b)
 
@@ -65,7 +62,7 @@ def tlu_layer(X, W, b):
     Mistakes that fail with the given shapes (``W @ X`` for most shapes, say)
     are left out: they raise an error in the student's code instead.
     """
-    X, W, b = _f64(X), _f64(W), _f64(b)
+    X, W, b = f64(X), f64(W), f64(b)
     XW = X @ W
     found = _threshold_mistakes(XW + b, XW, XW - b)
     shape_dependent = {
@@ -95,7 +92,7 @@ _GATES = {
 
 def _gate_mistakes(X, hints):
     """Truth tables of the wrong gates named in ``hints``, and of units that ignore an input."""
-    X = _f64(X)
+    X = f64(X)
     a, c = X[:, 0], X[:, 1]
     n = len(X)
     found = {hints[name]: table(a, c) for name, table in _GATES.items() if name in hints}
@@ -159,7 +156,7 @@ def nand_weights(X):
 @explained_in("neurons", "neurons-gates")
 def not_weights(X):
     """``not_weights(X)``: what wrong ``w_not, b_not`` compute on ``X`` of shape (n, 1)."""
-    x = _f64(X)[:, 0]
+    x = f64(X)[:, 0]
     return {
         "the unit returns its input (identity), not its negation: the weight should be "
         "negative and the bias positive": x,
@@ -182,9 +179,9 @@ def gate_layer(X, weights, biases):
     Returns:
         A mapping from the description of a mistake to the (n, n_units) outputs it gives.
     """
-    X = _f64(X)
-    W = np.column_stack([_f64(w) for w in weights])
-    b = _f64(biases)
+    X = f64(X)
+    W = np.column_stack([f64(w) for w in weights])
+    b = f64(biases)
     units = range(len(biases))
     found = {}
     for order in itertools.permutations(units):

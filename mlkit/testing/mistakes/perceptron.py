@@ -13,12 +13,9 @@ Example:
 import numpy as np
 
 from mlkit.testing.book import explained_in
+from mlkit.testing.mistakes._common import f64
 
 __all__ = ["perceptron_update", "train_perceptron", "train_perceptron_errors"]
-
-
-def _f64(x):
-    return np.asarray(x, dtype=np.float64)
 
 
 def _params(w, b):
@@ -28,7 +25,7 @@ def _params(w, b):
 @explained_in("perceptron", "perceptron-rule")
 def perceptron_update(w, b, x, y, lr=1.0):
     """Mistakes in ``perceptron_update(w, b, x, y, lr)``, as vectors ``[w_new..., b_new]``."""
-    w, x, b, y = _f64(w), _f64(x), float(b), float(y)
+    w, x, b, y = f64(w), f64(x), float(b), float(y)
     z = x @ w + b
     error = y - float(z > 0)
     error_at_zero = y - float(z >= 0)
@@ -58,7 +55,7 @@ def _train(X, y, lr, num_epochs, *, update_bias=True, early_stop=True, start=0.0
     updates in each epoch, and the number of examples the weights at the end of
     each epoch get wrong.
     """
-    X, y = _f64(X), _f64(y)
+    X, y = f64(X), f64(y)
     w, b = np.full(X.shape[1], start), 0.0
     updates, wrong_after = [], []
     for _ in range(num_epochs):
@@ -104,7 +101,7 @@ def train_perceptron_errors(X, y, lr=1.0, num_epochs=20):
     """
     _, _, updates, wrong_after = _train(X, y, lr, num_epochs)
     _, _, all_epochs, _ = _train(X, y, lr, num_epochs, early_stop=False)
-    n = len(_f64(y))
+    n = len(f64(y))
     # Counting with the end-of-epoch weights stops as soon as that count is 0.
     stop = wrong_after.index(0) + 1 if 0 in wrong_after else len(wrong_after)
     return {

@@ -13,6 +13,8 @@ Example:
 import numpy as np
 
 from mlkit.testing.book import explained_in
+from mlkit.testing.mistakes import _common
+from mlkit.testing.mistakes._common import f64, quiet
 
 __all__ = [
     "batch_cross_entropy",
@@ -25,19 +27,6 @@ __all__ = [
 EPSILON = 1e-7
 # The book's sections of the mistakes of both cross-entropies.
 _LABELS_AND_LOG_ZERO = {"log(0)": "softmax-stability", "one-hot": "softmax-labels"}
-
-
-def _f64(x):
-    return np.asarray(x, dtype=np.float64)
-
-
-def _quiet():
-    return np.errstate(all="ignore")
-
-
-def _softmax(x, axis):
-    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
-    return e / np.sum(e, axis=axis, keepdims=True)
 
 
 def _log_softmax(z):
@@ -53,8 +42,8 @@ def _clipped_log(p):
               stability="softmax-max-shift")
 def softmax(x, axis=-1):
     """Mistakes in ``softmax(x, axis)``."""
-    x = _f64(x)
-    with _quiet():
+    x = f64(x)
+    with quiet():
         e = np.exp(x)
         found = {
             "no max shift: exp(x) overflows for large scores (inf / inf = nan); subtract "
@@ -68,7 +57,7 @@ def softmax(x, axis=-1):
             shifted = np.exp(x - np.max(x, axis=axis, keepdims=True))
             found.update({
                 f"softmax over the wrong axis: the probabilities must sum to 1 along axis={axis} "
-                f"(each row for axis=-1), not along axis={other}": _softmax(x, other),
+                f"(each row for axis=-1), not along axis={other}": _common.softmax(x, other),
                 "the sum runs over the whole array: each row must sum to 1 on its own; use "
                 "np.sum(..., axis=axis, keepdims=True)": shifted / np.sum(shifted),
             })
@@ -96,8 +85,8 @@ def _per_example_mistakes(y_true, log_p, naive_log_p):
               stability="softmax-stability")
 def cross_entropy(y_true, y_pred):
     """Mistakes in ``cross_entropy(y_true, y_pred)`` (one-hot labels, probabilities)."""
-    y_true, y_pred = _f64(y_true), _f64(y_pred)
-    with _quiet():
+    y_true, y_pred = f64(y_true), f64(y_pred)
+    with quiet():
         found = _per_example_mistakes(y_true, _clipped_log(y_pred), np.log(y_pred))
         found["the arguments are swapped: -sum(y_true * log(y_pred)), not "
               "-sum(y_pred * log(y_true))"] = -np.sum(y_pred * _clipped_log(y_true), axis=-1)
@@ -107,9 +96,9 @@ def cross_entropy(y_true, y_pred):
 @explained_in("softmax", "softmax-labels", _LABELS_AND_LOG_ZERO, stability="softmax-stability")
 def sparse_cross_entropy(y_true, y_pred):
     """Mistakes in ``sparse_cross_entropy(y_true, y_pred)`` (integer labels, probabilities)."""
-    labels, y_pred = np.asarray(y_true), _f64(y_pred)
+    labels, y_pred = np.asarray(y_true), f64(y_pred)
     n, k = y_pred.shape
-    with _quiet():
+    with quiet():
         log_p, naive = _clipped_log(y_pred), np.log(y_pred)
         rows = np.arange(n)
         found = {
@@ -134,9 +123,9 @@ def sparse_cross_entropy(y_true, y_pred):
               stability="softmax-log-sum-exp")
 def batch_cross_entropy(y_true, logits):
     """Mistakes in ``batch_cross_entropy(y_true, logits)``: the mean loss from logits."""
-    y_true, z = _f64(y_true), _f64(logits)
+    y_true, z = f64(y_true), f64(logits)
     n = z.shape[0]
-    with _quiet():
+    with quiet():
         per_example = -np.sum(y_true * _log_softmax(z), axis=-1)
         e = np.exp(z)
         found = {
@@ -145,13 +134,13 @@ def batch_cross_entropy(y_true, logits):
                 per_example,
             "log(softmax(z)) gives log(0) = -inf once a probability underflows to 0; use "
             "log-softmax, z - max(z) - log(sum(exp(z - max(z))))":
-                -np.sum(y_true * np.log(_softmax(z, -1)), axis=-1).mean(),
+                -np.sum(y_true * np.log(_common.softmax(z, -1)), axis=-1).mean(),
             "no max shift in the log-sum-exp: exp(z) overflows for large scores":
                 -np.sum(y_true * (z - np.log(np.sum(e, axis=-1, keepdims=True))),
                         axis=-1).mean(),
             "computed from clipped probabilities, which caps each loss at -log(1e-7) = 16.1; "
             "from logits use log-softmax, exact for any score":
-                -np.sum(y_true * _clipped_log(_softmax(z, -1)), axis=-1).mean(),
+                -np.sum(y_true * _clipped_log(_common.softmax(z, -1)), axis=-1).mean(),
             "the mean runs over all n * k entries: sum over the classes, then average "
             "over the examples": -np.mean(y_true * _log_softmax(z)),
         }
@@ -164,10 +153,10 @@ def batch_cross_entropy(y_true, logits):
 @explained_in("softmax", "softmax-gradient")
 def softmax_cross_entropy_grad(y_true, logits):
     """Mistakes in ``softmax_cross_entropy_grad(y_true, logits)`` = (softmax(logits) - y) / n."""
-    y_true, z = _f64(y_true), _f64(logits)
+    y_true, z = f64(y_true), f64(logits)
     n, k = z.shape
-    with _quiet():
-        p = _softmax(z, -1)
+    with quiet():
+        p = _common.softmax(z, -1)
         found = {
             "the 1/n is missing: the gradient of the mean loss is (p - y) / n; "
             "p - y is the gradient of the sum": p - y_true,
@@ -178,5 +167,5 @@ def softmax_cross_entropy_grad(y_true, logits):
         }
         if n > 1:
             found["softmax over the wrong axis: each row of logits is one example, so take "
-                  "softmax along axis=-1"] = (_softmax(z, 0) - y_true) / n
+                  "softmax along axis=-1"] = (_common.softmax(z, 0) - y_true) / n
     return found

@@ -22,6 +22,7 @@ Example:
 import numpy as np
 
 from mlkit.testing.book import explained_in
+from mlkit.testing.mistakes._common import f64, possible, sigmoid
 
 __all__ = [
     "forward_hidden",
@@ -32,27 +33,6 @@ __all__ = [
 ]
 
 
-def _f64(x):
-    return np.asarray(x, dtype=np.float64)
-
-
-def _sigmoid(Z):
-    e = np.exp(-np.abs(Z))
-    return np.where(Z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
-def _possible(candidates):
-    """The mistakes whose value can be computed with these shapes (the others raise)."""
-    found = {}
-    with np.errstate(all="ignore"):
-        for description, value in candidates.items():
-            try:
-                found[description] = _f64(value())
-            except ValueError:  # shapes that do not fit: the student's code raises too
-                continue
-    return found
-
-
 _ROWS = ("examples are the rows of X: compute X @ W + b, of shape (n, n_out); "
          "W @ X.T (or W.T @ X.T) puts the examples in the columns, the transpose")
 
@@ -60,44 +40,44 @@ _ROWS = ("examples are the rows of X: compute X @ W + b, of shape (n, n_out); "
 @explained_in("xor_mlp", "xor_mlp-learning")
 def forward_hidden(X, W1, b1, W2, b2):
     """Mistakes in the hidden values ``H`` that ``forward(X, W1, b1, W2, b2)`` returns."""
-    X, W1, b1 = _f64(X), _f64(W1), _f64(b1)
-    return _possible({
-        "the bias b1 is missing: H = sigmoid(X W1 + b1)": lambda: _sigmoid(X @ W1),
+    X, W1, b1 = f64(X), f64(W1), f64(b1)
+    return possible({
+        "the bias b1 is missing: H = sigmoid(X W1 + b1)": lambda: sigmoid(X @ W1),
         "the bias must be added, not subtracted: H = sigmoid(X W1 + b1)":
-            lambda: _sigmoid(X @ W1 - b1),
+            lambda: sigmoid(X @ W1 - b1),
         "H is sigmoid(Z1), the activations, not the pre-activations Z1 = X W1 + b1":
             lambda: X @ W1 + b1,
-        _ROWS: lambda: _sigmoid(W1.T @ X.T + b1[:, None]),
+        _ROWS: lambda: sigmoid(W1.T @ X.T + b1[:, None]),
         "W1 @ X.T multiplies by the transpose of W1: compute X @ W1 + b1":
-            lambda: _sigmoid(W1 @ X.T + b1[:, None]),
+            lambda: sigmoid(W1 @ X.T + b1[:, None]),
         "X @ W1.T uses the transpose of W1: column j of W1 holds the weights of hidden unit j, "
-        "so compute X @ W1": lambda: _sigmoid(X @ W1.T + b1),
+        "so compute X @ W1": lambda: sigmoid(X @ W1.T + b1),
         "forward returns (Y_hat, H), in this order: the output first, then the hidden values":
-            lambda: _sigmoid(_sigmoid(X @ W1 + b1) @ _f64(W2) + _f64(b2)),
+            lambda: sigmoid(sigmoid(X @ W1 + b1) @ f64(W2) + f64(b2)),
     })
 
 
 @explained_in("xor_mlp", "xor_mlp-learning")
 def forward_output(X, W1, b1, W2, b2):
     """Mistakes in the output ``Y_hat`` that ``forward(X, W1, b1, W2, b2)`` returns."""
-    X, W1, b1, W2, b2 = _f64(X), _f64(W1), _f64(b1), _f64(W2), _f64(b2)
-    H = _sigmoid(X @ W1 + b1)
-    return _possible({
-        "the bias b1 of the hidden layer is missing": lambda: _sigmoid(_sigmoid(X @ W1) @ W2 + b2),
-        "the bias b2 of the output layer is missing": lambda: _sigmoid(H @ W2),
+    X, W1, b1, W2, b2 = f64(X), f64(W1), f64(b1), f64(W2), f64(b2)
+    H = sigmoid(X @ W1 + b1)
+    return possible({
+        "the bias b1 of the hidden layer is missing": lambda: sigmoid(sigmoid(X @ W1) @ W2 + b2),
+        "the bias b2 of the output layer is missing": lambda: sigmoid(H @ W2),
         "both biases are missing: each layer computes sigmoid(inputs @ W + b)":
-            lambda: _sigmoid(_sigmoid(X @ W1) @ W2),
+            lambda: sigmoid(sigmoid(X @ W1) @ W2),
         "the biases must be added, not subtracted":
-            lambda: _sigmoid(_sigmoid(X @ W1 - b1) @ W2 - b2),
+            lambda: sigmoid(sigmoid(X @ W1 - b1) @ W2 - b2),
         "the bias of the hidden layer must be added, not subtracted":
-            lambda: _sigmoid(_sigmoid(X @ W1 - b1) @ W2 + b2),
+            lambda: sigmoid(sigmoid(X @ W1 - b1) @ W2 + b2),
         "Y_hat is sigmoid(H W2 + b2), not the pre-activation H W2 + b2 (the logits)":
             lambda: H @ W2 + b2,
         "the hidden layer needs its sigmoid too: H = sigmoid(X W1 + b1), not X W1 + b1":
-            lambda: _sigmoid((X @ W1 + b1) @ W2 + b2),
+            lambda: sigmoid((X @ W1 + b1) @ W2 + b2),
         "neither layer applies the sigmoid: return activations, not pre-activations":
             lambda: (X @ W1 + b1) @ W2 + b2,
-        _ROWS: lambda: _sigmoid(W2.T @ _sigmoid(W1.T @ X.T + b1[:, None]) + b2[:, None]),
+        _ROWS: lambda: sigmoid(W2.T @ sigmoid(W1.T @ X.T + b1[:, None]) + b2[:, None]),
         "forward returns (Y_hat, H), in this order: the output first, then the hidden values":
             lambda: H,
     })
@@ -106,9 +86,9 @@ def forward_output(X, W1, b1, W2, b2):
 @explained_in("xor_mlp", "xor_mlp-regions")
 def predict_labels(X, W1, b1, W2, b2):
     """Mistakes in the student's ``predict(X, W1, b1, W2, b2)``: labels 0/1 of shape (n, n_out)."""
-    X, W1, b1, W2, b2 = _f64(X), _f64(W1), _f64(b1), _f64(W2), _f64(b2)
+    X, W1, b1, W2, b2 = f64(X), f64(W1), f64(b1), f64(W2), f64(b2)
     with np.errstate(all="ignore"):
-        Y_hat = _sigmoid(_sigmoid(X @ W1 + b1) @ W2 + b2)
+        Y_hat = sigmoid(sigmoid(X @ W1 + b1) @ W2 + b2)
     return {
         "the outputs are probabilities between 0 and 1: threshold them at 0.5, not at 0 "
         "(Y_hat > 0 holds everywhere)": (Y_hat > 0).astype(float),
@@ -146,8 +126,8 @@ def xnor_predictions():
 
 def _gradients(X, Y, W1, b1, W2, b2):
     """Forward pass, mean binary cross-entropy and its gradients (the assignment's backward)."""
-    H = _sigmoid(X @ W1 + b1)
-    Y_hat = _sigmoid(H @ W2 + b2)
+    H = sigmoid(X @ W1 + b1)
+    Y_hat = sigmoid(H @ W2 + b2)
     eps = 1e-12
     P = np.clip(Y_hat, eps, 1 - eps)
     loss = float(-np.mean(Y * np.log(P) + (1 - Y) * np.log(1 - P)))
@@ -159,7 +139,7 @@ def _gradients(X, Y, W1, b1, W2, b2):
 def _train(X, Y, params, lr, num_epochs, *, record_after=False, sign=-1.0, update=(1, 1, 1, 1),
            restart=False):
     """The assignment's training loop, with the switches its mistakes need."""
-    start = tuple(_f64(p) for p in params)
+    start = tuple(f64(p) for p in params)
     current = start
     losses = []
     for _ in range(num_epochs):
@@ -186,7 +166,7 @@ def train_xor_losses(X, Y, params, lr, num_epochs):
     Returns:
         A mapping from the description of a mistake to the losses, shape (num_epochs,).
     """
-    X, Y = _f64(X), _f64(Y)
+    X, Y = f64(X), f64(Y)
     return {
         "each loss must be recorded before the step of its epoch: losses[0] is the loss of the "
         "initial network": _train(X, Y, params, lr, num_epochs, record_after=True),
