@@ -30,6 +30,12 @@ def fresh_runner():
     InteractiveShell.clear_instance()
 
 
+def _solution_and_tests(solution, *tests):
+    """Run a locked ``import numpy as np``, the solution cell, then locked graded test cells."""
+    return _run(_cell("import numpy as np", locked=True), _cell(solution, solution=True),
+                *(_cell(test, grade=True, locked=True) for test in tests))
+
+
 def _errors(outputs):
     return [o["ename"] for o in outputs if o["output_type"] == "error"]
 
@@ -104,12 +110,10 @@ class TestPristine:
     ])
     def test_patches_do_not_make_a_wrong_answer_pass(self, patch):
         """Monkeypatching what the tests use is undone before each graded test cell."""
-        outputs = _run(
-            _cell("import numpy as np", locked=True),
-            _cell("def f(x):\n    return x + 1\n" + patch, solution=True),
-            _cell("np.testing.assert_allclose(f(1), 3)", grade=True, locked=True),
-            _cell("from mlkit.testing import assert_close\nassert_close(f(1), 3, name='f(1)')",
-                  grade=True, locked=True))
+        outputs = _solution_and_tests(
+            "def f(x):\n    return x + 1\n" + patch,
+            "np.testing.assert_allclose(f(1), 3)",
+            "from mlkit.testing import assert_close\nassert_close(f(1), 3, name='f(1)')")
         assert _errors(outputs[2]) == ["AssertionError"], outputs[2]
         assert _errors(outputs[3]) == ["CheckError"], outputs[3]  # mlkit's AssertionError
 
@@ -121,18 +125,14 @@ class TestPristine:
     ])
     def test_patched_check_does_not_hide_a_failure(self, patch):
         """A hidden check fails even when the submission replaced mlkit.testing.check."""
-        outputs = _run(
-            _cell("import numpy as np", locked=True),
-            _cell("def f(x):\n    return x + 1\n" + patch, solution=True),
-            _cell("from mlkit.testing import assert_close, check\n"
-                  "with check('f of 1'):\n    assert_close(f(1), 3, name='f(1)')",
-                  grade=True, locked=True))
+        outputs = _solution_and_tests(
+            "def f(x):\n    return x + 1\n" + patch,
+            "from mlkit.testing import assert_close, check\n"
+            "with check('f of 1'):\n    assert_close(f(1), 3, name='f(1)')")
         assert _errors(outputs[2]) == ["CheckError"], outputs[2]
 
     def test_right_answers_still_pass(self):
         """Restoring changes nothing for an honest notebook."""
-        outputs = _run(
-            _cell("import numpy as np", locked=True),
-            _cell("def f(x):\n    return x + 2", solution=True),
-            _cell("np.testing.assert_allclose(f(1), 3)", grade=True, locked=True))
+        outputs = _solution_and_tests("def f(x):\n    return x + 2",
+                                      "np.testing.assert_allclose(f(1), 3)")
         assert outputs[2] == []
