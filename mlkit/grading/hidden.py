@@ -7,6 +7,12 @@ and each hidden check is a ``with check("name"):`` block
 twice: the note a released notebook shows ("2 hidden checks, not run yet") and
 the feedback after grading both come from here.
 
+Hidden tests run in the notebook's namespace when it is graded, and only
+then. :func:`global_names` tells which names a piece of code binds, so that
+the grader can undo what the hidden part of a cell bound
+(:class:`mlkit.grading.runner.Runner`) and a test can check that no visible
+code reads it.
+
 Example:
     >>> source = '''assert f(1) == 1
     ... ### BEGIN HIDDEN TESTS
@@ -20,8 +26,11 @@ Example:
 import ast
 import dataclasses
 import re
+import symtable
 
-__all__ = ["BEGIN", "END", "HiddenPart", "split"]
+from IPython.core.inputtransformer2 import TransformerManager
+
+__all__ = ["BEGIN", "END", "HiddenPart", "global_names", "split"]
 
 BEGIN = "### BEGIN HIDDEN TESTS"
 END = "### END HIDDEN TESTS"
@@ -78,8 +87,8 @@ def split(source):
         A :class:`HiddenPart`; without markers, all the code is ``visible``.
 
     Raises:
-        ValueError: if the markers are not one BEGIN followed by one END, or if
-            the hidden code is not valid Python.
+        ValueError: if the markers are not one BEGIN followed by one END.
+        SyntaxError: if the hidden code is not valid Python.
     """
     markers = list(_MARKER.finditer(source))
     if not markers:
@@ -101,3 +110,46 @@ def split(source):
             names.append(name)
     return HiddenPart(source[:begin.start()], hidden, source[end.end():].lstrip("\n"),
                       names, unnamed)
+
+
+def global_names(code):
+    """The global names ``code`` binds, and those it reads before binding them itself.
+
+    A name is bound by an assignment, an import, a ``def`` or ``class``, a
+    ``for`` or ``with ... as`` target, ``del``, or by a function that declares
+    it ``global`` and assigns it. Statements are taken in order; a function's
+    reads of globals count where it is defined. Within one statement, a name it
+    binds is not counted as read first. IPython's ``%magics`` are translated to
+    Python first, as a kernel does.
+
+    Args:
+        code: a cell's source, or part of one.
+
+    Returns:
+        ``(bound, read_first)``, two sets of names.
+
+    Raises:
+        SyntaxError: if ``code`` is not valid Python.
+
+    Example:
+        >>> bound, read_first = global_names("y = x + 1\\nfrom mlkit.testing import check\\nx = 2")
+        >>> sorted(bound), sorted(read_first)
+        (['check', 'x', 'y'], ['x'])
+    """
+    bound, read_first = set(), set()
+    for statement in ast.parse(TransformerManager().transform_cell(code)).body:
+        table = symtable.symtable(ast.unparse(statement), "<cell>", "exec")
+        binds = {s.get_name() for s in table.get_symbols() if s.is_assigned() or s.is_imported()}
+        reads = {s.get_name() for s in table.get_symbols() if s.is_referenced()}
+        scopes = list(table.get_children())
+        while scopes:
+            scope = scopes.pop()
+            scopes.extend(scope.get_children())
+            for symbol in scope.get_symbols():
+                if symbol.is_declared_global() and symbol.is_assigned():
+                    binds.add(symbol.get_name())
+                elif symbol.is_global() and symbol.is_referenced():
+                    reads.add(symbol.get_name())
+        read_first |= reads - binds - bound
+        bound |= binds
+    return bound, read_first

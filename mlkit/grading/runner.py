@@ -22,6 +22,13 @@ sandbox around it is :mod:`mlkit.grading.sandbox`'s job):
   modules the tests rely on (``numpy``, ``numpy.testing``, ``mlkit.testing``,
   ``builtins``...), their entries in ``sys.modules``, the import system, and the
   names that locked cells bound in the notebook's namespace (such as ``np``).
+
+Hidden tests run only when a notebook is graded, and leave no trace: after a
+test cell, the names its hidden part bound (its ``check``, its own ``X``...)
+get back the values they had when the hidden part began, or are removed if
+they had none. The cells after it then see the namespace the student's own
+run gave them: a student's function called ``check``, or their own ``X``,
+is the same when graded as when they ran the notebook.
 """
 
 import builtins
@@ -37,11 +44,18 @@ from IPython.core.displaypub import DisplayPublisher
 from IPython.core.interactiveshell import InteractiveShell
 from traitlets.config import Config
 
+from mlkit.grading.hidden import BEGIN, global_names, split
+
 __all__ = ["CellTimeoutError", "Pristine", "Runner"]
 
 PROTECTED_MODULES = ("builtins", "math", "numpy", "numpy.testing", "mlkit", "mlkit.testing",
                      "mlkit.grading.runner", "IPython.core.interactiveshell",
                      "IPython.core.displayhook", "IPython.core.displaypub")
+
+
+# the name the grader's hook has in the notebook while a test cell with hidden tests runs
+HIDDEN_HOOK = "_mlkit_hidden_tests_begin"
+_MISSING = object()
 
 
 class CellTimeoutError(Exception):
@@ -127,9 +141,6 @@ class Pristine:
             namespace["__builtins__"] = builtins
             for name, value in (bindings or {}).items():
                 namespace[name] = value
-
-
-_MISSING = object()
 
 
 def _is_submodule(value, package, key):
@@ -235,6 +246,33 @@ class _Shell(InteractiveShell):
         pass
 
 
+def _hooked(source):
+    """A test cell's source with a call to the hidden-tests hook, and the names to undo.
+
+    The call, ``_mlkit_hidden_tests_begin()``, goes on the line of the
+    ``### BEGIN HIDDEN TESTS`` marker, so that the cell's line numbers do not
+    change; it records the values, at that moment, of the names the hidden part
+    binds (and the code after it does not bind again).
+
+    Returns:
+        ``(source, names)``; the source unchanged and no names when the cell has
+        no hidden part, or one the hook cannot be put into.
+    """
+    try:
+        part = split(source)
+        if not part.has_hidden:
+            return source, set()
+        names = global_names(part.hidden)[0] - global_names(part.after)[0]
+        lines = source.split("\n")
+        marker = next(i for i, line in enumerate(lines) if line.strip() == BEGIN)
+        lines[marker] = f"{HIDDEN_HOOK}()  {BEGIN}"
+        hooked = "\n".join(lines)
+        global_names(hooked)  # still valid Python
+    except (ValueError, SyntaxError):
+        return source, set()
+    return hooked, names
+
+
 def _nbgrader(cell):
     return cell.get("metadata", {}).get("nbgrader", {})
 
@@ -288,10 +326,41 @@ class Runner:
                                "of a cell when the notebook is graded")
 
     def run_cell(self, source, *, test=False):
-        """Run one cell's source; return its outputs as a list of nbformat output dicts."""
+        """Run one cell's source; return its outputs as a list of nbformat output dicts.
+
+        A test cell (``test=True``) first gets back the pristine state, and the
+        names its hidden part binds are put back as they were before it, once it ran.
+        """
         if test and self.pristine is not None:
             self._restore_own_state()
             self.pristine.restore(self.shell.user_ns, self.bindings)
+        source, hidden_names = _hooked(source) if test else (source, set())
+        before_hidden = {}
+        if hidden_names:
+            namespace = self.shell.user_ns
+
+            def hook():
+                before_hidden.update({name: namespace.get(name, _MISSING)
+                                      for name in hidden_names})
+
+            namespace[HIDDEN_HOOK] = hook
+        try:
+            return self._run_source(source)
+        finally:
+            if hidden_names:
+                self._undo_hidden(before_hidden)
+
+    def _undo_hidden(self, before_hidden):
+        """Give back to the names the hidden part bound the values they had before it."""
+        namespace = self.shell.user_ns
+        namespace.pop(HIDDEN_HOOK, None)
+        for name, value in before_hidden.items():
+            if value is _MISSING:
+                namespace.pop(name, None)
+            else:
+                namespace[name] = value
+
+    def _run_source(self, source):
         outputs = self.outputs = _Outputs(self.max_output_bytes)
         saved = sys.stdout, sys.stderr, signal.getsignal(signal.SIGALRM)
         sys.stdout, sys.stderr = _Stream(self, "stdout"), _Stream(self, "stderr")

@@ -1,14 +1,10 @@
 """Tests of the hidden parts of test cells: their named checks, the release's note, the feedback."""
 
-import ast
-import symtable
-
 import pytest
-from IPython.core.inputtransformer2 import TransformerManager
 
 from mlkit.grading import notebooks
 from mlkit.grading.feedback import hidden_results
-from mlkit.grading.hidden import split
+from mlkit.grading.hidden import global_names, split
 from mlkit.grading.release import note
 from tests.helpers import ROOT
 
@@ -50,72 +46,65 @@ def test_every_hidden_check_is_named(assignment):
             assert len(set(part.names)) == len(part.names), grade_id
 
 
-def _bound_and_read_first(code):
-    """The global names ``code`` binds, and those it reads before binding them itself.
-
-    Statements are taken in order; a function's reads of globals count where it
-    is defined. Within one statement, a name it binds is not counted as read first.
-    """
-    bound, read_first = set(), set()
-    tree = ast.parse(TransformerManager().transform_cell(code))  # %magics to Python
-    for statement in tree.body:
-        table = symtable.symtable(ast.unparse(statement), "<cell>", "exec")
-        binds = {s.get_name() for s in table.get_symbols() if s.is_assigned() or s.is_imported()}
-        reads = {s.get_name() for s in table.get_symbols() if s.is_referenced()}
-        scopes = list(table.get_children())
-        while scopes:
-            scope = scopes.pop()
-            scopes.extend(scope.get_children())
-            reads |= {s.get_name() for s in scope.get_symbols()
-                      if s.is_global() and s.is_referenced()}
-        read_first |= reads - binds - bound
-        bound |= binds
-    return bound, read_first
+def test_global_names_sees_every_way_to_bind_a_name():
+    """Assignments, del, with/for targets, imports, def, class, walrus, global in a function."""
+    code = ("def f():\n    global G\n    G = 1\ndel D\nwith open(p) as W:\n    pass\n"
+            "for i in r:\n    pass\nimport a.b\nclass C:\n    pass\nv = [q for q in r]\n"
+            "if (z := 2):\n    pass\n%time t = 1")
+    bound, read_first = global_names(code)
+    assert bound == {"f", "G", "D", "W", "i", "a", "C", "v", "z"}  # not q, local to the list
+    assert read_first == {"open", "p", "r", "get_ipython"}  # %time calls get_ipython()
 
 
-def hidden_bindings_read_later(cells):
-    """Names that visible code reads while their value comes from an earlier hidden part.
+def hidden_reads_of_undone_names(cells):
+    """Names a hidden part reads while only an earlier hidden part bound them.
+
+    The grader undoes what a hidden part binds once its cell has run
+    (:class:`mlkit.grading.runner.Runner`): a later hidden part that reads such
+    a name gets the value the visible code gave it, or none.
 
     Args:
         cells: the sources of a notebook's code cells, in order.
 
     Returns:
-        list of ``(reading cell, name, hidden cell)`` indices into ``cells``.
+        list of ``(reading cell, name, binding cell)`` indices into ``cells``.
     """
     found, from_hidden = [], {}
     for index, source in enumerate(cells):
         part = split(source)
-        bound, read_first = _bound_and_read_first(part.visible + "\n" + part.after)
-        found += [(index, name, from_hidden[name])
-                  for name in sorted(read_first & set(from_hidden))]
-        for name in bound:
+        for name in global_names(part.visible)[0]:
             from_hidden.pop(name, None)
         if part.has_hidden:
-            hidden_bound, _ = _bound_and_read_first(part.hidden)
-            from_hidden.update(dict.fromkeys(hidden_bound - bound, index))
+            bound, read_first = global_names(part.hidden)
+            found += [(index, name, from_hidden[name])
+                      for name in sorted(read_first & set(from_hidden))]
+            from_hidden.update(dict.fromkeys(bound, index))
+        for name in global_names(part.after)[0]:
+            from_hidden.pop(name, None)
     return found
 
 
-def test_hidden_bindings_read_later_are_found():
-    """The check below finds a visible read of a hidden value, and only that one."""
+def test_hidden_reads_of_undone_names_are_found():
+    """The check below finds a hidden read of an earlier hidden value, and only that one."""
+    hidden = "\n### BEGIN HIDDEN TESTS\n{}\n### END HIDDEN TESTS"
     cells = ["X = 1",
-             "assert X == 1\n### BEGIN HIDDEN TESTS\nX = 2\nrng = 3\n### END HIDDEN TESTS",
-             "rng = 4\ndef f():\n    return X + rng",
-             "%time y = rng"]
-    assert hidden_bindings_read_later(cells) == [(2, "X", 1)]
+             "assert X == 1" + hidden.format("X = 2\nrng = 3"),
+             "rng = 4" + hidden.format("assert X + rng == 6"),
+             "%time y = rng" + hidden.format("assert X == 2")]
+    assert hidden_reads_of_undone_names(cells) == [(2, "X", 1), (3, "X", 1)]
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_hidden_code_leaves_the_visible_code_alone(assignment):
-    """No cell a student runs reads a name whose value, at grading time, hidden code set.
+def test_hidden_code_needs_no_earlier_hidden_code(assignment):
+    """No hidden part relies on a name that only an earlier hidden part bound.
 
-    Hidden tests run in the notebook's namespace when it is graded, and only
-    then: a later cell reading a name they rebound (or bound) would compute one
-    thing in the student's notebook and another in the grader's.
+    Each hidden part imports its own ``check`` and makes its own data: what it
+    binds is undone when its cell has run, so that a student's later cells see,
+    when graded, the values they saw in the student's own run.
     """
     notebook = notebooks.read(ROOT / "solutions" / assignment / f"{assignment}.ipynb")
     cells = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
-    assert hidden_bindings_read_later(cells) == []
+    assert hidden_reads_of_undone_names(cells) == []
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)

@@ -136,3 +136,66 @@ class TestPristine:
         outputs = _solution_and_tests("def f(x):\n    return x + 2",
                                       "np.testing.assert_allclose(f(1), 3)")
         assert outputs[2] == []
+
+
+def _hidden(visible, hidden):
+    """A test cell's source: ``visible``, then ``hidden`` between nbgrader's markers."""
+    return (f"{visible}\n### BEGIN HIDDEN TESTS\nfrom mlkit.testing import check\n{hidden}\n"
+            "### END HIDDEN TESTS")
+
+
+class TestHiddenTestsLeaveNoTrace:
+    """After a test cell, the notebook holds what the student's own run gave it."""
+
+    STUDENT = "X = 1\ndef check(value):\n    return value * 10"
+
+    def _last_value(self, *cells):
+        outputs = _run(*cells)
+        return outputs, outputs[-1][0]["data"]["text/plain"]
+
+    def test_names_the_hidden_part_bound_are_given_back(self):
+        """The student's X and own check come back; a name only hidden code bound is gone."""
+        outputs, last = self._last_value(
+            _cell(self.STUDENT, solution=True),
+            _cell(_hidden("assert X == 1", "with check('X'):\n    X = 2\n    only_hidden = 3\n"
+                          "    assert X == 2"), grade=True, locked=True),
+            _cell("X, check(1), 'only_hidden' in globals()"))
+        assert outputs[1] == []
+        assert last == "(1, 10, False)"
+
+    def test_the_visible_part_keeps_its_bindings(self):
+        """A name bound by the visible part and again by the hidden part keeps the visible value."""
+        _, last = self._last_value(
+            _cell("def f(x):\n    return 2 * x", solution=True),
+            _cell(_hidden("result = f(1)\nassert result == 2",
+                          "with check('f of 5'):\n    result = f(5)\n    assert result == 10"),
+                  grade=True, locked=True),
+            _cell("result"))
+        assert last == "2"
+
+    def test_a_failed_hidden_check_is_reported_and_undone(self):
+        """The failure is the cell's error, at the line it is on; the name is still given back."""
+        outputs, last = self._last_value(
+            _cell(self.STUDENT, solution=True),
+            _cell(_hidden("assert X == 1", "with check('X is 5'):\n    X = 2\n    assert X == 5"),
+                  grade=True, locked=True),
+            _cell("X"))
+        [error] = [o for o in outputs[1] if o["output_type"] == "error"]
+        assert error["ename"] == "CheckError" and "X is 5" in error["evalue"]
+        # the line numbers are the cell's own: line 4 is the failed `with check(...)`
+        assert any("----> 4 with check('X is 5')" in line for line in error["traceback"])
+        assert last == "1"
+
+    def test_a_replaced_hook_does_not_skip_the_checks(self):
+        """A submission that rebinds the grader's hook only loses the undo, never a check."""
+        outputs = _solution_and_tests(
+            "def f(x):\n    globals()['_mlkit_hidden_tests_begin'] = lambda: None\n"
+            "    return x + 1",
+            _hidden("f(0)", "with check('f of 1'):\n    assert f(1) == 3"))
+        assert _errors(outputs[2]) == ["CheckError"], outputs[2]
+
+    def test_a_cell_without_hidden_tests_keeps_everything(self):
+        """Names bound by a test cell with no hidden part stay, as before."""
+        _, last = self._last_value(_cell("y = 3\nassert y == 3", grade=True, locked=True),
+                                   _cell("y"))
+        assert last == "3"
