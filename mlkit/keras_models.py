@@ -13,7 +13,7 @@ two share one API, and Keras models have no NumPy counterpart. It imports Keras
 
     from mlkit.keras_models import classification_mlp, regression_mlp
 
-Taught in the book chapter *MLPs with Keras* (``book/keras_mlp.md``).
+Taught in the book chapter *MLPs with Keras*.
 """
 
 import numbers

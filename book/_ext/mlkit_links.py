@@ -7,7 +7,7 @@ A chapter *uses* an mlkit name when its code calls it through a backend alias
 names whose code it shows; a name no chapter shows is taught by the first
 chapter, in the order of the table of contents, that uses it.
 
-Three things follow, so that no hand-kept table can go stale:
+Four things follow, so that no hand-kept table can go stale:
 
 - every chapter ends with a section listing the mlkit functions it uses, each a
   cross-reference into the API page (a name the API page does not document is
@@ -15,7 +15,9 @@ Three things follow, so that no hand-kept table can go stale:
 - every function of the API page says which chapter teaches it and which other
   chapters use it;
 - the docstrings' references by the names users import (``mlkit.numpy.MLP``)
-  resolve to where autodoc documents them (``mlkit.numpy.mlp.MLP``).
+  resolve to where autodoc documents them (``mlkit.numpy.mlp.MLP``);
+- a module docstring's "Taught in the book chapter *Neurons*." links each
+  chapter it names, found by its title; a title no chapter has is an error.
 
 Everything is read with ``ast`` and regular expressions, without importing
 mlkit: importing TensorFlow would cost a no-change rebuild several seconds.
@@ -29,6 +31,7 @@ from pathlib import Path
 import yaml
 from docutils import nodes
 from sphinx import addnodes
+from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
 
 API_DOC = "book/api"
@@ -37,7 +40,11 @@ SECTION_TITLE = "mlkit in this chapter"
 _BACKEND_ALIAS = re.compile(r"from mlkit import (numpy|tensorflow) as (\w+)")
 _FROM_IMPORT = re.compile(r"from (mlkit(?:\.\w+)*) import ([\w, ]+)")
 _INCLUDE = re.compile(r"```\{literalinclude\} \.\./(mlkit/[\w/]+)\.py\s*\n:pyobject: ([\w.]+)")
+_TAUGHT_IN = "Taught in the book chapter"
+_TITLE = re.compile(r"\*([^*]+)\*")
 _AUTOMODULE = re.compile(r"^\.\. automodule:: ([\w.]+)\n((?:   :\w[^\n]*\n)*)", re.MULTILINE)
+
+logger = logging.getLogger(__name__)
 
 
 def _module_file(root, module):
@@ -107,6 +114,45 @@ def toc_documents(root):
     return docs
 
 
+def chapter_titles(root):
+    """Each document of the table of contents by its title, the text of its first heading."""
+    titles = {}
+    for doc in toc_documents(root):
+        for line in (root / f"{doc}.md").read_text(encoding="utf-8").splitlines():
+            if line.startswith("# "):
+                titles[line[2:].strip()] = doc
+                break
+    return titles
+
+
+def link_chapter_titles(lines, titles):
+    """A module docstring's "Taught in the book chapter(s) *Title*..." paragraph, as links.
+
+    Args:
+        lines: the docstring's lines, as autodoc gives them.
+        titles: title -> document, from :func:`chapter_titles`.
+
+    Returns:
+        ``(lines, unknown)``: the lines with each ``*Title*`` of that paragraph a
+        ``:doc:`` link, and the titles no chapter has.
+    """
+    start = next((i for i, line in enumerate(lines) if line.startswith(_TAUGHT_IN)), None)
+    if start is None:
+        return lines, []
+    end = next((i for i in range(start, len(lines)) if not lines[i].strip()), len(lines))
+    unknown = []
+
+    def link(match):
+        title = " ".join(match.group(1).split())
+        if title not in titles:
+            unknown.append(title)
+            return match.group(0)
+        return f":doc:`{title} </{titles[title]}>`"
+
+    paragraph = _TITLE.sub(link, "\n".join(lines[start:end])).split("\n")
+    return lines[:start] + paragraph + lines[end:], unknown
+
+
 def link_table(root):
     """``(uses, teachers)``: doc -> targets it uses; target -> (teaching docs, other users)."""
     targets = api_targets(root)
@@ -166,6 +212,12 @@ def _on_doctree_read(app, doctree):
 
 
 def _on_docstring(app, what, name, obj, options, lines):
+    if what == "module":
+        lines[:], unknown = link_chapter_titles(lines, app.env.mlkit_titles)
+        for title in unknown:
+            logger.warning(f"the docstring of {name} names a book chapter *{title}*; the table "
+                           f"of contents has none of that title: {sorted(app.env.mlkit_titles)}")
+        return
     teaching, others = app.env.mlkit_teachers.get(name, ([], []))
     if not teaching:
         return
@@ -206,6 +258,7 @@ def _on_missing_reference(app, env, node, contnode):
 def _on_builder_inited(app):
     root = Path(app.srcdir)
     app.env.mlkit_uses, app.env.mlkit_teachers = link_table(root)
+    app.env.mlkit_titles = chapter_titles(root)
 
 
 def _on_env_get_outdated(app, env, added, changed, removed):

@@ -6,7 +6,7 @@ number or an array of any shape and return the same shape in the input's float
 dtype (integer input becomes float64). They are written to be numerically
 stable: no overflow warning for any finite input.
 
-Taught in the book chapter *Activation functions* (``book/activations.md``).
+Taught in the book chapter *Activation functions*.
 """
 
 import numpy as np

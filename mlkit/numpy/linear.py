@@ -9,7 +9,7 @@ analytic gradient: :func:`linear_predict` (the hypothesis),
 gradient descent should reach, and :func:`standardize` rescales the features
 so that it reaches it quickly.
 
-Taught in the book chapter *Matrix notation* (``book/matrix_notation.md``).
+Taught in the book chapter *Matrix notation*.
 """
 
 import numpy as np

@@ -8,7 +8,7 @@ logits goes through log-softmax (log-sum-exp), and binary cross-entropy from
 logits uses :math:`\\max(z, 0) - z y + \\log(1 + e^{-|z|})`. Float inputs keep
 their dtype (the result takes the dtype of ``y_pred`` or ``logits``).
 
-Taught in the book chapter *Softmax and cross-entropy* (``book/softmax.md``).
+Taught in the book chapter *Softmax and cross-entropy*.
 """
 
 import numpy as np

@@ -9,7 +9,7 @@ The computation runs in the float dtype of the inputs ``x`` or ``X`` (integer
 and boolean inputs become float64); the weights and the bias are converted to
 it.
 
-Taught in the book chapter *Neurons* (``book/neurons.md``).
+Taught in the book chapter *Neurons*.
 """
 
 import numpy as np  # noqa: F401  (the examples of the docstrings use it)

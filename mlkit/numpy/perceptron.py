@@ -4,7 +4,7 @@
 :class:`Perceptron` is the estimator that applies it, example after example,
 epoch after epoch, until an epoch passes without a mistake. Labels are 0 and 1.
 
-Taught in the book chapter *The perceptron* (``book/perceptron.md``).
+Taught in the book chapter *The perceptron*.
 """
 
 import numpy as np

@@ -5,7 +5,7 @@ Each function accepts tensors, arrays or numbers, keeps a float input's dtype,
 pins no device (so it runs on a GPU when TensorFlow sees one) and works both
 eagerly and inside ``tf.function``.
 
-Taught in the book chapter *Activation functions* (``book/activations.md``).
+Taught in the book chapter *Activation functions*.
 """
 
 import tensorflow as tf

@@ -7,7 +7,7 @@ differentiation record the forward computation on a ``tf.GradientTape`` and
 play it backwards. No device is pinned; the functions work eagerly and inside
 ``tf.function`` and keep the dtype of ``X``.
 
-Taught in the book chapter *Matrix notation* (``book/matrix_notation.md``).
+Taught in the book chapter *Matrix notation*.
 """
 
 import contextlib

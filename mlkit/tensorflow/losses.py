@@ -8,7 +8,7 @@ already stable). The gradients are written out by hand here too;
 dtype of ``y_pred`` (or ``logits``), pins no device and works eagerly and inside
 ``tf.function``; inside ``tf.function`` the label checks run as graph assertions.
 
-Taught in the book chapter *Softmax and cross-entropy* (``book/softmax.md``).
+Taught in the book chapter *Softmax and cross-entropy*.
 """
 
 import numpy as np

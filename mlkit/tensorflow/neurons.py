@@ -7,7 +7,7 @@ and the bias are cast to that dtype), pins no device and works both eagerly and
 inside ``tf.function``, also when the number of examples is not known when the
 function is traced.
 
-Taught in the book chapter *Neurons* (``book/neurons.md``).
+Taught in the book chapter *Neurons*.
 """
 
 import tensorflow as tf

@@ -8,7 +8,7 @@ is not fast, and is not meant to be: it is the same computation as the NumPy
 version, step for step, so that for the same ``seed`` both learn the same
 weights and make the same mistakes.
 
-Taught in the book chapter *The perceptron* (``book/perceptron.md``).
+Taught in the book chapter *The perceptron*.
 """
 
 import contextlib

@@ -1,5 +1,6 @@
 """The book's reference pages and links: glossary, API reference, bibliography, launch buttons."""
 
+import ast
 import html
 import json
 import re
@@ -66,6 +67,14 @@ class TestApiReference:
         first_line = mk.sigmoid.__doc__.strip().splitlines()[0]
         assert html.escape(first_line.split("``")[0].strip()) in page
 
+    def test_module_docstrings_link_the_chapters_they_name(self, built_book):
+        """"Taught in the book chapter *Neurons*" links the chapter, in both backends."""
+        page = (built_book.html / "book" / "api.html").read_text(encoding="utf-8")
+        for module in ("mlkit.numpy.neurons", "mlkit.tensorflow.neurons"):
+            start = page.index(f'id="module-{module}"')
+            taught = re.search(r"Taught in the book chapter (.*?)</p>", page[start:], re.DOTALL)
+            assert taught and 'href="neurons.html"' in taught.group(1), module
+
     @pytest.mark.parametrize(("target", "chapter"), [
         ("mlkit.numpy.activations.sigmoid", "activations"),
         ("mlkit.tensorflow.activations.elu", "activations"),
@@ -117,6 +126,29 @@ class TestLinkTable:
         used, taught = mlkit_links.chapter_uses(source, TARGETS)
         assert used == {"mlkit.datasets.load_mnist", "mlkit.numpy.mlp.MLP"}
         assert taught == {"mlkit.numpy.mlp.MLP"}
+
+    def test_chapter_titles_of_a_module_docstring_become_links(self):
+        """Each *Title* of the "Taught in" paragraph links its chapter, across line breaks."""
+        titles = {"Neurons": "book/neurons", "Matrix notation": "book/matrix_notation"}
+        lines = ["Dense layers.", "", "Taught in the book chapters *Neurons* and *Matrix",
+                 "notation*, not in *Optimisers*.", "", "See *Neurons* too."]
+        linked, unknown = mlkit_links.link_chapter_titles(lines, titles)
+        assert linked == ["Dense layers.", "",
+                          "Taught in the book chapters :doc:`Neurons </book/neurons>` and "
+                          ":doc:`Matrix notation </book/matrix_notation>`, not in *Optimisers*.",
+                          "", "See *Neurons* too."]
+        assert unknown == ["Optimisers"]
+
+    def test_every_module_docstring_names_real_chapters(self):
+        """The chapters mlkit's module docstrings name are chapters of the book."""
+        titles = mlkit_links.chapter_titles(ROOT)
+        named = 0
+        for path in sorted((ROOT / "mlkit").rglob("*.py")):
+            docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+            _, unknown = mlkit_links.link_chapter_titles(docstring.splitlines(), titles)
+            assert unknown == [], path
+            named += "Taught in the book chapter" in docstring
+        assert named >= 15
 
     def test_every_name_the_book_uses_is_taught_somewhere(self):
         """The table of the real book gives every used target a teaching chapter."""
