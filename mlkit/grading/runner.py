@@ -339,9 +339,9 @@ class Runner:
         if hidden_names:
             namespace = self.shell.user_ns
 
-            def hook():
-                before_hidden.update({name: namespace.get(name, _MISSING)
-                                      for name in hidden_names})
+            def hook():  # the first call counts: the marker's, unless a submission called it first
+                for name in hidden_names:
+                    before_hidden.setdefault(name, namespace.get(name, _MISSING))
 
             namespace[HIDDEN_HOOK] = hook
         try:
