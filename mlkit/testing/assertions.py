@@ -112,7 +112,10 @@ def assert_close(actual, expected, *, name="the result", rtol=1e-6, atol=1e-8,
         check_dtype: also require ``actual.dtype == expected.dtype``.
         mistakes: optional mapping from the description of a typical mistake to
             the value that mistake produces; when ``actual`` equals one of them,
-            the message names the mistake.
+            the message names the mistake. A
+            :class:`~mlkit.testing.book.MistakeTable` also gives the message a
+            link to the book: to the section on that mistake, or, for a wrong
+            answer that is none of them, to the section on the computation.
 
     Raises:
         AssertionError: with a message saying what was expected, what came back,
@@ -137,8 +140,9 @@ def assert_close(actual, expected, *, name="the result", rtol=1e-6, atol=1e-8,
     mistake = _matching_mistake(actual, mistakes, rtol, atol)
     if mistake is not None:
         lines.append(f"Likely mistake: {mistake}")
-        if isinstance(mistakes, MistakeTable):
-            lines.append(f"Read about it in the book: {mistakes.url(mistake)}")
+    if isinstance(mistakes, MistakeTable):
+        lines.append(f"Read about it in the book: {mistakes.url(mistake)}" if mistake else
+                     f"See the book's section on it: {mistakes.url()}")
     raise CheckError("\n".join(lines), summary=summary, mistake=mistake)
 
 

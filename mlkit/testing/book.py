@@ -48,16 +48,20 @@ class MistakeTable(dict):
     Attributes:
         chapter: the chapter that explains these mistakes.
         sections: ``description -> label`` of the section explaining each one.
+        label: the section that explains the computation itself, for a wrong
+            answer that is none of the mistakes.
     """
 
-    def __init__(self, mistakes, chapter, sections):
+    def __init__(self, mistakes, chapter, sections, label):
         super().__init__(mistakes)
         self.chapter = chapter
         self.sections = sections
+        self.label = label
 
-    def url(self, description):
-        """The link to the section explaining ``description``."""
-        return section_url(self.chapter, self.sections[description])
+    def url(self, description=None):
+        """The link to the section explaining ``description``, or the computation if None."""
+        return section_url(self.chapter, self.label if description is None
+                           else self.sections[description])
 
 
 def explained_in(chapter, label, sections=None, *, stability=None):
@@ -78,6 +82,8 @@ def explained_in(chapter, label, sections=None, *, stability=None):
         ...     return {"no max shift: ...": 1, "the wrong axis": 2}
         >>> softmax_mistakes(0).url("no max shift: ...")
         'book/softmax.html#softmax-max-shift'
+        >>> softmax_mistakes(0).url()  # a wrong answer that is none of them
+        'book/softmax.html#softmax-scores'
     """
     keywords = dict(sections or {})
 
@@ -92,7 +98,7 @@ def explained_in(chapter, label, sections=None, *, stability=None):
             for description in mistakes:
                 found = [lab for key, lab in keywords.items() if key in description]
                 sections[description] = found[0] if found else label
-            return MistakeTable(mistakes, chapter, sections)
+            return MistakeTable(mistakes, chapter, sections, label)
         return wrapper
     return decorate
 

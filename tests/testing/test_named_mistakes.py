@@ -95,6 +95,28 @@ def test_named_mistake_gets_its_message(mistake, monkeypatch, capsys):
     assert f"Read about it in the book: {link}" in message, message
 
 
+def test_a_wrong_answer_no_mistake_explains_links_the_computation(monkeypatch):
+    """A wrong answer that is none of the catalogued mistakes still gets its section's link."""
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    monkeypatch.delenv("MLKIT_BOOK_URL", raising=False)
+    message = visible_failure(
+        "softmax", "softmax",
+        "def softmax(x, axis=-1):\n    x = np.asarray(x, dtype=float)\n"
+        "    return np.full_like(x, 1.0 / x.shape[axis])",  # uniform, whatever the scores
+        "softmax_rows")
+    assert "Likely mistake" not in message, message
+    assert "See the book's section on it: book/softmax.html#softmax-scores" in message, message
+
+
+def test_a_plain_dict_of_mistakes_links_nothing():
+    """Only a MistakeTable, which knows its chapter, adds a link."""
+    from mlkit.testing import assert_close
+
+    with pytest.raises(AssertionError) as info:
+        assert_close([2.0], [1.0], mistakes={"doubled": [4.0]})
+    assert "book" not in str(info.value)
+
+
 def test_book_url_prefix(monkeypatch):
     """MLKIT_BOOK_URL, where the book is published, prefixes every link."""
     monkeypatch.setenv("MLKIT_BOOK_URL", "https://example.org/fdl/")
