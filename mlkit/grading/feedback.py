@@ -9,7 +9,8 @@ each test cell holding hidden tests,
 - keeps the visible code and replaces the hidden code by one comment line;
 - replaces the cell's outputs (which may print hidden inputs) by a list of its
   hidden checks, each ``passed``, ``failed`` with a summary that shows no
-  value (and the likely mistake, if one was named), or ``not run``;
+  value (and the likely mistake, if one was named, and the book section that
+  explains it), or ``not run``;
 - keeps an error of the visible checks, without its traceback (whose context
   lines may quote the hidden code).
 

@@ -140,10 +140,11 @@ def assert_close(actual, expected, *, name="the result", rtol=1e-6, atol=1e-8,
     mistake = _matching_mistake(actual, mistakes, rtol, atol)
     if mistake is not None:
         lines.append(f"Likely mistake: {mistake}")
-    if isinstance(mistakes, MistakeTable):
-        lines.append(f"Read about it in the book: {mistakes.url(mistake)}" if mistake else
-                     f"See the book's section on it: {mistakes.url()}")
-    raise CheckError("\n".join(lines), summary=summary, mistake=mistake)
+    link = mistakes.url(mistake) if isinstance(mistakes, MistakeTable) else None
+    if link:
+        lines.append(f"Read about it in the book: {link}" if mistake else
+                     f"See the book's section on it: {link}")
+    raise CheckError("\n".join(lines), summary=summary, mistake=mistake, link=link)
 
 
 def assert_gradient_close(analytic, f, x, *, name="the gradient", upstream=None, tol=1e-6,
@@ -184,6 +185,6 @@ def assert_gradient_close(analytic, f, x, *, name="the gradient", upstream=None,
         assert_close(actual, numerical, name=name, rtol=1e-4, atol=1e-7, mistakes=mistakes)
     except CheckError as err:
         raise CheckError(f"{header}\n{err}", summary=f"the gradient is wrong: {err.summary}",
-                           mistake=err.mistake) from None
+                           mistake=err.mistake, link=err.link) from None
     # Close elementwise within the loose tolerance but not within `tol`.
     raise CheckError(header, summary="the gradient does not match the numerical gradient")

@@ -29,6 +29,8 @@ class CheckError(AssertionError):
         summary: what went wrong, in words only (no expected or received value),
             so that it can be shown for a hidden check.
         mistake: the description of the likely mistake, or None.
+        link: the address of the book section that explains the failure
+            (:func:`mlkit.testing.book.section_url`), or None.
 
     Example:
         >>> error = CheckError("f(x) is 3, expected 2", summary="1 of 1 values differ")
@@ -36,10 +38,11 @@ class CheckError(AssertionError):
         (True, '1 of 1 values differ')
     """
 
-    def __init__(self, message, *, summary, mistake=None):
+    def __init__(self, message, *, summary, mistake=None, link=None):
         super().__init__(message)
         self.summary = summary
         self.mistake = mistake
+        self.link = link
 
 
 def summary_of(error):
@@ -68,7 +71,9 @@ def check(name):
     """Run the block as the check ``name``; turn any failure into a :class:`CheckError`.
 
     The failure's message starts with one line, ``Check 'name' failed: ...``,
-    holding the summary (and the likely mistake, if one was named); the full
+    holding the summary, the likely mistake if one was named and the link to
+    the book section that explains it if there is one: nothing but words and
+    that address, so that the feedback of a hidden check can show it. The full
     message of the original error follows on the next lines.
 
     Args:
@@ -91,10 +96,16 @@ def check(name):
     except Exception as error:
         summary = summary_of(error)
         mistake = getattr(error, "mistake", None)
+        link = getattr(error, "link", None)
         first = f"Check {name!r} failed: {summary}."
         if mistake:
-            first += f" Likely mistake: {mistake}"
-        detail = str(error)
+            first += f" Likely mistake: {mistake.rstrip('.')}."
+        if link:
+            first += f" Read about it in the book: {link}"
+        # the original message, without its line of the link, now on the first line
+        detail = "\n".join(line for line in str(error).split("\n")
+                           if not (link and line.endswith(f": {link}")))
         if not isinstance(error, AssertionError):
             detail = f"{type(error).__name__}: {detail}"
-        raise CheckError(f"{first}\n{detail}", summary=summary, mistake=mistake) from None
+        raise CheckError(f"{first}\n{detail}", summary=summary, mistake=mistake,
+                         link=link) from None

@@ -195,4 +195,4 @@ def no_overflow(what, *, hint=None):
         link = stability_section(what)
         if link:
             message += f"\nRead about it in the book: {link}"
-        raise CheckError(message, summary=summary) from None
+        raise CheckError(message, summary=summary, link=link) from None

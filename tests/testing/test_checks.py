@@ -32,14 +32,29 @@ class TestCheck:
             assert info.value.summary.startswith(summary)
             assert "7.25" not in info.value.summary
 
-    def test_mistake_in_first_line(self):
-        """The likely mistake is on the first line, with the summary."""
+    def test_mistake_and_its_link_in_first_line(self, monkeypatch):
+        """The first line holds the summary, the likely mistake and its section of the book."""
+        monkeypatch.delenv("MLKIT_BOOK_URL", raising=False)
         x = np.array([-1.0, 2.0])
         with pytest.raises(CheckError) as info, check("relu of two numbers"):
             from mlkit.testing import mistakes
             assert_close(np.abs(x), [0.0, 2.0], mistakes=mistakes.relu(x))
+        first, detail = str(info.value).split("\n", 1)
+        assert first.endswith("Likely mistake: relu(x) = max(0, x), not |x|. Read about it in "
+                              "the book: book/activations.html#activations-relu")
+        assert "expected" in detail and "book/" not in detail  # the link is not said twice
+        assert info.value.link == "book/activations.html#activations-relu"
+
+    def test_a_wrong_answer_no_mistake_explains_links_its_section(self, monkeypatch):
+        """Without a likely mistake, the first line links the section on the computation."""
+        monkeypatch.delenv("MLKIT_BOOK_URL", raising=False)
+        x = np.array([-1.0, 2.0])
+        with pytest.raises(CheckError) as info, check("relu of two numbers"):
+            from mlkit.testing import mistakes
+            assert_close(x + 5.0, [0.0, 2.0], mistakes=mistakes.relu(x))
         first = str(info.value).split("\n", 1)[0]
-        assert first.endswith("Likely mistake: relu(x) = max(0, x), not |x|")
+        assert first == ("Check 'relu of two numbers' failed: 2 of 2 values differ. Read about "
+                         "it in the book: book/activations.html#activations-relu")
 
     def test_other_exceptions_name_only_their_type(self):
         """An exception of the student's code is summarised by its type, its message after."""
