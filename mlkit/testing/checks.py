@@ -100,8 +100,9 @@ def check(name):
         first = f"Check {name!r} failed: {summary}."
         if mistake:
             first += f" Likely mistake: {mistake.rstrip('.')}."
-        if link:
-            first += f" Read about it in the book: {link}"
+        if link:  # worded as assert_close words it
+            first += (f" Read about it in the book: {link}" if mistake else
+                      f" See the book's section on it: {link}")
         # the original message, without its line of the link, now on the first line
         detail = "\n".join(line for line in str(error).split("\n")
                            if not (link and line.endswith(f": {link}")))

@@ -53,8 +53,8 @@ class TestCheck:
             from mlkit.testing import mistakes
             assert_close(x + 5.0, [0.0, 2.0], mistakes=mistakes.relu(x))
         first = str(info.value).split("\n", 1)[0]
-        assert first == ("Check 'relu of two numbers' failed: 2 of 2 values differ. Read about "
-                         "it in the book: book/activations.html#activations-relu")
+        assert first == ("Check 'relu of two numbers' failed: 2 of 2 values differ. See the "
+                         "book's section on it: book/activations.html#activations-relu")
 
     def test_other_exceptions_name_only_their_type(self):
         """An exception of the student's code is summarised by its type, its message after."""
