@@ -10,8 +10,8 @@ the feedback after grading both come from here.
 Hidden tests run in the notebook's namespace when it is graded, and only
 then. :func:`global_names` tells which names a piece of code binds, so that
 the grader can undo what the hidden part of a cell bound
-(:class:`mlkit.grading.runner.Runner`) and a test can check that no visible
-code reads it.
+(:class:`mlkit.grading.runner.Runner`), and a test can check that no hidden
+part relies on what an earlier one bound.
 
 Example:
     >>> source = '''assert f(1) == 1
