@@ -92,8 +92,8 @@ def test_every_hidden_check_named(feedback):
 def test_failed_hidden_check_says_why(feedback):
     """A hidden check that failed is named with a summary that shows no value, and its section."""
     page = feedback["mlkit", "careless"]
-    assert ("[failed] step(X) for a 2x3 array X: 2 of 6 values differ. Read about it in the "
-            "book: book/activations.html#activations-step") in page
+    assert ("[failed] step(X) for a 2x3 array X: 2 of 6 values differ. See the book's "
+            "section on it: book/activations.html#activations-step") in page
     assert "[passed] sigmoid(X) for a 4x6 array X" in page
 
 
