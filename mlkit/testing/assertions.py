@@ -112,10 +112,10 @@ def assert_close(actual, expected, *, name="the result", rtol=1e-6, atol=1e-8,
         check_dtype: also require ``actual.dtype == expected.dtype``.
         mistakes: optional mapping from the description of a typical mistake to
             the value that mistake produces; when ``actual`` equals one of them,
-            the message names the mistake. A
-            :class:`~mlkit.testing.book.MistakeTable` also gives the message a
-            link to the book: to the section on that mistake, or, for a wrong
-            answer that is none of them, to the section on the computation.
+            the message names the mistake. The tables of ``mlkit.testing.mistakes``
+            (each a ``MistakeTable``) also give the message a link to the book: to
+            the section on that mistake, or, for a wrong answer that is none of
+            them, to the section on the computation.
 
     Raises:
         AssertionError: with a message saying what was expected, what came back,

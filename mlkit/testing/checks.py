@@ -30,7 +30,7 @@ class CheckError(AssertionError):
             so that it can be shown for a hidden check.
         mistake: the description of the likely mistake, or None.
         link: the address of the book section that explains the failure
-            (:func:`mlkit.testing.book.section_url`), or None.
+            (``mlkit.testing.book.section_url``), or None.
 
     Example:
         >>> error = CheckError("f(x) is 3, expected 2", summary="1 of 1 values differ")
