@@ -30,6 +30,12 @@ def softmax(x, axis=-1):
     return e / np.sum(e, axis=axis, keepdims=True)
 
 
+def log_softmax(z, axis=-1):
+    """Max-shifted log-softmax along ``axis`` (log-sum-exp)."""
+    shifted = z - np.max(z, axis=axis, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+
+
 def possible(candidates):
     """The mistakes whose value can be computed with these shapes (the others raise).
 

@@ -16,7 +16,7 @@ Example:
 import numpy as np
 
 from mlkit.testing.book import explained_in
-from mlkit.testing.mistakes._common import f64, possible, sigmoid
+from mlkit.testing.mistakes._common import f64, possible, quiet, sigmoid
 
 __all__ = [
     "dense_backward_dX",
@@ -192,7 +192,7 @@ def train_mlp_losses(X, y, params, *, activation, lr, num_epochs):
     def run(**switches):
         return _train_losses(X, y, params, activation, lr, num_epochs, **switches)
 
-    with np.errstate(all="ignore"):  # gradient ascent may overflow
+    with quiet():  # gradient ascent may overflow
         return {
             "the step goes uphill: gradient descent subtracts the gradient, "
             "W = W - lr * dW (not W + lr * dW)": run(sign=-1.0),

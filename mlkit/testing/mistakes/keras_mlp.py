@@ -17,6 +17,7 @@ Example:
 import numpy as np
 
 from mlkit.testing.book import explained_in, section_url
+from mlkit.testing.mistakes._common import quiet
 
 __all__ = ["model_mistakes", "scale_pixels"]
 
@@ -40,7 +41,7 @@ def scale_pixels(X):
     """Mistakes in ``scale_pixels(X)`` (uint8 pixels 0..255 -> floats in [0, 1], ``X / 255``)."""
     X = np.asarray(X)
     pixels = X.astype(np.float64)
-    with np.errstate(all="ignore"):
+    with quiet():
         return {
             "the pixels were not scaled: divide them by 255.0 to bring them to [0, 1]": pixels,
             "X // 255 is integer division: it leaves only 0 and 1; divide with X / 255.0":

@@ -16,7 +16,7 @@ import itertools
 import numpy as np
 
 from mlkit.testing.book import explained_in
-from mlkit.testing.mistakes._common import f64, softmax
+from mlkit.testing.mistakes._common import f64, log_softmax, softmax
 
 __all__ = [
     "prepare_images",
@@ -98,8 +98,7 @@ def loss_and_grad_dlogits(Y, logits):
 def loss_and_grad_loss(Y, logits):
     """Mistakes in the loss of ``loss_and_grad(Y, logits)``, the mean cross-entropy."""
     Y, logits = f64(Y), f64(logits)
-    shifted = logits - logits.max(axis=1, keepdims=True)
-    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    log_p = log_softmax(logits)
     per_example = -(Y * log_p).sum(axis=1)
     return {
         "the loss is the sum over the batch: take the mean over the examples":
@@ -147,8 +146,7 @@ def _loss_and_grads(params, X, Y):
     Z1 = X @ W1 + b1
     H = np.maximum(Z1, 0.0)
     logits = H @ W2 + b2
-    shifted = logits - logits.max(axis=1, keepdims=True)
-    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    log_p = log_softmax(logits)
     loss = -(Y * log_p).sum(axis=1).mean()
     dlogits = (np.exp(log_p) - Y) / len(X)
     dH = dlogits @ W2.T

@@ -14,7 +14,7 @@ import numpy as np
 
 from mlkit.testing.book import explained_in
 from mlkit.testing.mistakes import _common
-from mlkit.testing.mistakes._common import f64, quiet
+from mlkit.testing.mistakes._common import f64, log_softmax, quiet
 
 __all__ = [
     "batch_cross_entropy",
@@ -27,11 +27,6 @@ __all__ = [
 EPSILON = 1e-7
 # The book's sections of the mistakes of both cross-entropies.
 _LABELS_AND_LOG_ZERO = {"log(0)": "softmax-stability", "one-hot": "softmax-labels"}
-
-
-def _log_softmax(z):
-    shifted = z - np.max(z, axis=-1, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
 
 
 def _clipped_log(p):
@@ -126,7 +121,7 @@ def batch_cross_entropy(y_true, logits):
     y_true, z = f64(y_true), f64(logits)
     n = z.shape[0]
     with quiet():
-        per_example = -np.sum(y_true * _log_softmax(z), axis=-1)
+        per_example = -np.sum(y_true * log_softmax(z), axis=-1)
         e = np.exp(z)
         found = {
             "the sum over the examples instead of their mean: divide by n": per_example.sum(),
@@ -142,7 +137,7 @@ def batch_cross_entropy(y_true, logits):
             "from logits use log-softmax, exact for any score":
                 -np.sum(y_true * _clipped_log(_common.softmax(z, -1)), axis=-1).mean(),
             "the mean runs over all n * k entries: sum over the classes, then average "
-            "over the examples": -np.mean(y_true * _log_softmax(z)),
+            "over the examples": -np.mean(y_true * log_softmax(z)),
         }
         if z.shape[-1] != n:
             found["divided by the number of classes k instead of the number of examples n"] = (

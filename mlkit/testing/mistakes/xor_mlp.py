@@ -22,7 +22,7 @@ Example:
 import numpy as np
 
 from mlkit.testing.book import explained_in
-from mlkit.testing.mistakes._common import f64, possible, sigmoid
+from mlkit.testing.mistakes._common import f64, possible, quiet, sigmoid
 
 __all__ = [
     "forward_hidden",
@@ -87,7 +87,7 @@ def forward_output(X, W1, b1, W2, b2):
 def predict_labels(X, W1, b1, W2, b2):
     """Mistakes in the student's ``predict(X, W1, b1, W2, b2)``: labels 0/1 of shape (n, n_out)."""
     X, W1, b1, W2, b2 = f64(X), f64(W1), f64(b1), f64(W2), f64(b2)
-    with np.errstate(all="ignore"):
+    with quiet():
         Y_hat = sigmoid(sigmoid(X @ W1 + b1) @ W2 + b2)
     return {
         "the outputs are probabilities between 0 and 1: threshold them at 0.5, not at 0 "
