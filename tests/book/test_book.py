@@ -13,10 +13,12 @@ from tests.helpers import ROOT, book_extension
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("book")]
 
+mlkit_links = book_extension("mlkit_links")
+
 
 def _toc_files():
     """The documents of _toc.yml in reading order, read as the book's link extension reads them."""
-    return book_extension("mlkit_links").toc_documents(ROOT)
+    return mlkit_links.toc_documents(ROOT)
 
 
 def _text(page):

@@ -10,11 +10,10 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from tests.book.test_book import CHAPTERS, _text, _toc_files
+from tests.book.test_book import CHAPTERS, _text, _toc_files, mlkit_links
 from tests.helpers import ROOT, book_extension, tool_env
 
 launch_links = book_extension("launch_links")
-mlkit_links = book_extension("mlkit_links")
 notebooks = book_extension("notebooks")
 
 # The terms, the Korean the lectures use, and the chapter that first uses each.

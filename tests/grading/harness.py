@@ -39,7 +39,6 @@ from mlkit.grading import notebooks
 from tests.helpers import ROOT, load_module, tool_env
 
 VARIANTS_DIR = Path(__file__).resolve().parent / "variants"
-ASSIGNMENTS = sorted(p.name for p in (ROOT / "solutions").iterdir() if p.is_dir())
 
 
 def load_variants(assignment):

@@ -10,13 +10,8 @@ import json
 import pytest
 
 from mlkit.grading import notebooks
-from tests.grading.harness import (
-    ASSIGNMENTS,
-    ROOT,
-    grade_with_stock_nbgrader,
-    load_variants,
-    students,
-)
+from tests.grading.harness import grade_with_stock_nbgrader, load_variants, students
+from tests.helpers import ASSIGNMENTS, ROOT
 
 pytestmark = pytest.mark.slow
 
