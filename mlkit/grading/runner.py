@@ -378,6 +378,20 @@ class Runner:
         self.outputs = None
         return outputs.items
 
+    def serve(self, sock):
+        """Serve a trusted checker's requests on ``sock`` until it closes the channel.
+
+        The checker (:mod:`mlkit.grading.checker`) sends the cells to run, then
+        asks for names and calls; see :class:`mlkit.grading.channel.StudentPeer`.
+        """
+        from mlkit.grading.channel import StudentPeer
+
+        def run_cell(source):
+            outputs = self.run_cell(source)
+            return outputs, self.shell.execution_count - 1
+
+        StudentPeer(sock, self.shell.user_ns, run_cell).serve()
+
     def run(self, notebook, on_cell=None):
         """Run every code cell of ``notebook`` (an nbformat dict) in place.
 

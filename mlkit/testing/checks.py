@@ -18,8 +18,52 @@ Example:
 """
 
 import contextlib
+import contextvars
+from dataclasses import dataclass
 
-__all__ = ["CheckError", "check", "summary_of"]
+__all__ = ["CheckError", "CheckResult", "check", "recording", "summary_of"]
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of one named check, as data a grader records.
+
+    Attributes:
+        name: the check's name, as given to :func:`check`.
+        passed: whether the block ran without failing.
+        summary: what went wrong, in words only (None when it passed).
+        mistake: the likely mistake named by the failure, or None.
+        link: the book section that explains the failure, or None.
+    """
+
+    name: str
+    passed: bool
+    summary: str | None = None
+    mistake: str | None = None
+    link: str | None = None
+
+
+# The list the checks of the running test cell report to, while a grader records them.
+_results = contextvars.ContextVar("mlkit_check_results", default=None)
+
+
+@contextlib.contextmanager
+def recording():
+    """Collect the :class:`CheckResult` of every :func:`check` that runs in the block.
+
+    Example:
+        >>> with recording() as results:
+        ...     with check("one is one"):
+        ...         assert 1 == 1
+        >>> results
+        [CheckResult(name='one is one', passed=True, summary=None, mistake=None, link=None)]
+    """
+    results = []
+    token = _results.set(results)
+    try:
+        yield results
+    finally:
+        _results.reset(token)
 
 
 class CheckError(AssertionError):
@@ -91,12 +135,15 @@ def check(name):
         mlkit.testing.checks.CheckError: Check 'the sum of a list' failed: an assertion failed.
         sum([1, 2]) is 3
     """
+    results = _results.get()
     try:
         yield
     except Exception as error:
         summary = summary_of(error)
         mistake = getattr(error, "mistake", None)
         link = getattr(error, "link", None)
+        if results is not None:
+            results.append(CheckResult(name, False, summary, mistake, link))
         first = f"Check {name!r} failed: {summary}."
         if mistake:
             first += f" Likely mistake: {mistake.rstrip('.')}."
@@ -110,3 +157,5 @@ def check(name):
             detail = f"{type(error).__name__}: {detail}"
         raise CheckError(f"{first}\n{detail}", summary=summary, mistake=mistake,
                          link=link) from None
+    if results is not None:
+        results.append(CheckResult(name, True))

@@ -1,0 +1,492 @@
+"""The narrow channel between the trusted checker and a student's process.
+
+The checker runs the test cells; the student's cells run in another process,
+in the sandbox. They talk over one socket, in frames of plain data
+(:mod:`mlkit.grading.wire`), by requests and replies:
+
+==============================  =============================================
+request (checker to student)    reply
+==============================  =============================================
+``run(source)``                 the cell's outputs, as nbformat dicts
+``get(name)``                   the value the student's namespace binds
+``call(f, args, kwargs)``       what ``f(*args, **kwargs)`` returns
+``getattr(obj, name)``          ``getattr(obj, name)``
+``operator(op, args)``          ``len``, ``repr``, ``getitem``, ``add``... of objects
+``bind(name, value)``           none; ``unbind(name)`` puts the old value back
+==============================  =============================================
+
+The only request a student's process may make of the checker is ``call`` of a
+function the checker lent it for the duration of one request or one
+:meth:`CheckerPeer.lend` block: the correct ``sigmoid`` that a student's
+``sigmoid_grad`` may use, or a function a test passes as an argument. The
+checker's reply to a finished request makes every such loan void.
+
+A value that is not plain data stays where it is and crosses as a handle: the
+checker sees a student's function, model or object as a :class:`Remote`,
+whose attributes, calls and operators are requests, and whose answers are
+plain data again. Nothing the student's process sends can run code in the
+checker.
+
+On the checker's side, :class:`StudentNamespace` is the namespace the test
+cells run in: a name a test cell has not bound, and that is not a builtin,
+is looked up in the student's process.
+"""
+
+import builtins
+import contextlib
+import io
+import itertools
+import operator
+import socket
+import sys
+import traceback
+
+import numpy as np
+
+from mlkit.grading import wire
+
+__all__ = ["CheckerPeer", "ChannelError", "Remote", "RemoteError", "StudentNamespace",
+           "StudentPeer"]
+
+_OPERATORS = {
+    "len": len, "bool": bool, "int": int, "float": float, "complex": complex,
+    "index": operator.index,
+    "repr": repr, "str": str, "format": format, "hash": hash, "dir": dir,
+    "list": lambda obj: list(_limited(obj)), "array": np.asarray,
+    "getitem": operator.getitem, "contains": operator.contains,
+    "eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "le": operator.le,
+    "gt": operator.gt, "ge": operator.ge, "add": operator.add, "sub": operator.sub,
+    "mul": operator.mul, "truediv": operator.truediv, "floordiv": operator.floordiv,
+    "mod": operator.mod, "pow": operator.pow, "matmul": operator.matmul, "neg": operator.neg,
+    "pos": operator.pos, "abs": abs, "radd": lambda a, b: b + a, "rsub": lambda a, b: b - a,
+    "rmul": lambda a, b: b * a, "rtruediv": lambda a, b: b / a, "rmatmul": lambda a, b: b @ a,
+}
+MAX_ITEMS = 1_000_000
+
+
+def _limited(iterable):
+    for count, item in enumerate(iterable):
+        if count >= MAX_ITEMS:
+            raise ValueError(f"an iterable of more than {MAX_ITEMS} items cannot be sent")
+        yield item
+
+
+class ChannelError(RuntimeError):
+    """The other side broke the protocol, closed the channel or did not answer in time."""
+
+
+class RemoteError(Exception):
+    """An exception raised in the other process, which is not one of Python's builtin ones.
+
+    Attributes:
+        type_name: the name of the exception's class in the other process.
+        remote_traceback: its traceback there, as text.
+    """
+
+    def __init__(self, type_name, message, remote_traceback=""):
+        super().__init__(message)
+        self.type_name = type_name
+        self.remote_traceback = remote_traceback
+
+
+def _rebuild_error(info):
+    """The exception ``info`` describes: a builtin exception type by its name, else RemoteError."""
+    name, message = str(info.get("type", "Exception"))[:200], str(info.get("message", ""))
+    cls = getattr(builtins, name, None)
+    if isinstance(cls, type) and issubclass(cls, Exception) and cls.__module__ == "builtins":
+        try:
+            error = cls(message)
+        except Exception:  # an exception type whose constructor wants other arguments
+            error = RemoteError(name, message)
+    else:
+        error = type(name if name.isidentifier() else "RemoteError", (RemoteError,), {})(
+            name, message)
+    error.remote_traceback = str(info.get("traceback", ""))[-20000:]
+    return error
+
+
+def _describe(error):
+    """Plain data describing an exception: its type's name, message and traceback."""
+    message = error.args[0] if isinstance(error, KeyError) and error.args else error
+    return {"type": type(error).__name__, "message": str(message),
+            "traceback": "".join(traceback.format_exception(error))[-20000:]}
+
+
+def _type_name(obj):
+    cls = type(obj)
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+class _Peer:
+    """Requests and replies on one socket; while waiting for a reply, serves the other side.
+
+    Subclasses say how values that are not plain data cross (``_to_handle``,
+    ``_from_handle``) and which requests they serve (``_serve``).
+    """
+
+    def __init__(self, sock, *, timeout=None):
+        self.sock = sock
+        self.timeout = timeout
+        self.seq = 0
+        self.broken = None  # why the channel can no longer be used, once it cannot
+
+    def _send(self, message):
+        wire.send(self.sock, wire.encode(message, self._to_handle))
+
+    def _receive(self):
+        data, buffers = wire.recv(self.sock)
+        return wire.decode(data, buffers, self._from_handle, tensor=self._tensor)
+
+    _tensor = None
+
+    def request(self, op, *args):
+        """Send the request ``op(*args)`` and return the other side's answer.
+
+        While waiting, requests the other side makes are served. An exception
+        the other side raised is raised here (builtin types keep their type;
+        others become :class:`RemoteError`).
+
+        Raises:
+            ChannelError: the channel is closed, timed out or carries a malformed frame.
+        """
+        if self.broken:
+            raise ChannelError(self.broken)
+        self.seq += 1
+        seq = self.seq
+        try:
+            self._send({"seq": seq, "op": op, "args": list(args)})
+            while True:
+                message = self._receive()
+                if not isinstance(message, dict):
+                    raise wire.WireError("a message must be a dict")
+                if "re" in message:
+                    if message["re"] != seq:
+                        raise wire.WireError(f"a reply to request {message['re']!r} arrived "
+                                             f"while request {seq} was waiting")
+                    break
+                self._answer(message)
+        except (OSError, EOFError, wire.WireError) as error:
+            self.broken = self._why_broken(error)
+            raise ChannelError(self.broken) from None
+        if "err" in message:
+            raise _rebuild_error(message["err"] if isinstance(message["err"], dict) else {})
+        return message.get("ok")
+
+    def _why_broken(self, error):
+        if isinstance(error, TimeoutError | socket.timeout):
+            return f"the other process did not answer within {self.timeout} s"
+        if isinstance(error, EOFError | ConnectionError):
+            return "the other process closed the channel (it stopped or was killed)"
+        return f"the other process sent a malformed message: {error}"
+
+    def _answer(self, message):
+        seq, op, args = message.get("seq"), message.get("op"), message.get("args")
+        if type(seq) is not int or type(op) is not str or type(args) is not list:
+            raise wire.WireError(f"a malformed request: {message!r}"[:500])
+        try:
+            reply = {"re": seq, "ok": self._serve(op, args)}
+        except BaseException as error:  # the request failed: the other side gets the error
+            if isinstance(error, KeyboardInterrupt | SystemExit) and not self._is_student:
+                raise
+            reply = {"re": seq, "err": _describe(error)}
+        try:
+            self._send(reply)
+        except TypeError as error:  # an answer that cannot be sent
+            self._send({"re": seq, "err": _describe(error)})
+
+    _is_student = False
+
+
+class StudentPeer(_Peer):
+    """The student's end: serves the checker's requests on the student's namespace.
+
+    Args:
+        sock: the connected socket.
+        namespace: the notebook's namespace (the IPython shell's ``user_ns``).
+        run_cell: ``run_cell(source) -> (outputs, execution_count)``, for ``run``.
+    """
+
+    _is_student = True
+
+    def __init__(self, sock, namespace, run_cell):
+        super().__init__(sock)
+        self.namespace = namespace
+        self.run_cell = run_cell
+        self.objects = {}  # handle id -> the student's object the checker holds a handle to
+        self.saved = {}  # name -> the values ``bind`` replaced, most recent last
+
+    def _to_handle(self, obj):
+        key = id(obj)
+        self.objects[key] = obj
+        return wire.Handle(key, _type_name(obj)[:300], callable(obj))
+
+    def _from_handle(self, handle):
+        if handle.back:  # one of ours, sent back
+            if handle.id not in self.objects:
+                raise wire.WireError(f"no object of this process has handle {handle.id}")
+            return self.objects[handle.id]
+        peer = self
+
+        def lent(*args, **kwargs):
+            return peer.request("call", wire.Handle(handle.id, back=True), list(args), kwargs)
+
+        lent.__name__ = lent.__qualname__ = handle.type.rsplit(".", 1)[-1] or "lent"
+        return lent
+
+    def serve(self):
+        """Answer the checker's requests until it closes the channel."""
+        while True:
+            try:
+                message = self._receive()
+            except (EOFError, OSError):
+                return
+            self._answer(message)
+
+    def _serve(self, op, args):
+        if op == "run":
+            outputs, count = self.run_cell(*args)
+            return {"outputs": outputs, "execution_count": count}
+        with _quiet():
+            if op == "get":
+                (name,) = args
+                if name not in self.namespace:
+                    raise NameError(f"name {name!r} is not defined")
+                return self.namespace[name]
+            if op == "call":
+                function, call_args, kwargs = args
+                return function(*call_args, **kwargs)
+            if op == "getattr":
+                obj, name = args
+                return getattr(obj, name)
+            if op == "operator":
+                name, *operands = args
+                return _OPERATORS[name](*operands)
+        if op == "bind":
+            name, value = args
+            self.saved.setdefault(name, []).append(self.namespace.get(name, _MISSING))
+            self.namespace[name] = value
+            return None
+        if op == "unbind":
+            (name,) = args
+            previous = self.saved[name].pop()
+            if previous is _MISSING:
+                self.namespace.pop(name, None)
+            else:
+                self.namespace[name] = previous
+            return None
+        raise ValueError(f"unknown request {op!r}")
+
+
+_MISSING = object()
+
+
+@contextlib.contextmanager
+def _quiet():
+    """What a student's function prints while the checker calls it goes nowhere."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout = sys.stderr = io.StringIO()
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+class CheckerPeer(_Peer):
+    """The checker's end: requests of the student's process, and the functions it lends.
+
+    Args:
+        sock: the connected socket.
+        timeout: seconds to wait for any one answer (None: forever).
+        tensor: ``tensor(array) -> object`` to rebuild tensors (default: NumPy arrays).
+    """
+
+    def __init__(self, sock, *, timeout=None, tensor=None):
+        super().__init__(sock, timeout=timeout)
+        sock.settimeout(timeout)
+        self._tensor = tensor
+        self.lent = {}  # number -> a function of the checker the student's process may call now
+        self._numbers = itertools.count(1)
+        self._scopes = [[]]
+
+    def _to_handle(self, obj):
+        if isinstance(obj, Remote):
+            return wire.Handle(object.__getattribute__(obj, "_handle").id, back=True)
+        if not callable(obj):
+            raise TypeError(f"only plain data, functions and the student's own objects can be "
+                            f"passed to the student's code; {type(obj).__name__} cannot")
+        key = next(self._numbers)
+        self.lent[key] = obj
+        self._scopes[-1].append(key)
+        return wire.Handle(key, str(getattr(obj, "__name__", "lent")), True)
+
+    def _from_handle(self, handle):
+        if handle.back:  # a function the checker lent: checked when called
+            return _Lent(handle.id)
+        return Remote(self, handle)
+
+    @contextlib.contextmanager
+    def lend(self):
+        """Functions passed to the student's process in the block may be called until it ends."""
+        self._scopes.append([])
+        try:
+            yield
+        finally:
+            for key in self._scopes.pop():
+                self.lent.pop(key, None)
+
+    def request(self, op, *args):
+        with self.lend():  # functions passed as arguments live as long as the request
+            return super().request(op, *args)
+
+    def _serve(self, op, args):
+        if op != "call" or len(args) != 3:
+            raise PermissionError(f"the student's process may only call the functions it was "
+                                  f"lent; it asked for {op!r}")
+        target, call_args, kwargs = args
+        if not isinstance(target, _Lent) or target.key not in self.lent:
+            raise PermissionError("this function was lent for a check that has ended")
+        function = self.lent[target.key]
+        if type(call_args) is not list or type(kwargs) is not dict \
+                or not all(type(k) is str for k in kwargs):
+            raise TypeError("a call's arguments must be a list and a dict of names")
+        return function(*call_args, **kwargs)
+
+    def bind(self, name, value):
+        """Bind ``name`` in the student's namespace (until :meth:`unbind`).
+
+        A function bound this way may be called by the student's process until
+        the caller's :meth:`lend` block ends.
+        """
+        _Peer.request(self, "bind", name, value)
+
+    def unbind(self, name):
+        """Give ``name`` back its value from before :meth:`bind`."""
+        self.request("unbind", name)
+
+
+class _Lent:
+    """A function of the checker's that the student's process names in a request."""
+
+    def __init__(self, key):
+        self.key = key
+
+
+def _forward(name):
+    def method(self, *args):
+        return object.__getattribute__(self, "_op")(name, *args)
+
+    method.__name__ = f"__{name}__"
+    return method
+
+
+class Remote:
+    """An object of the student's process, seen from the checker.
+
+    Attribute access, calls and operators are requests to the student's
+    process; their answers are plain data or other :class:`Remote` objects.
+    ``isinstance`` sees the class the student's process reports when the
+    checker has the same class (a Keras model is an instance of
+    ``keras.Model`` here too); its methods still run in the student's process.
+    """
+
+    __slots__ = ("_handle", "_peer")
+
+    def __init__(self, peer, handle):
+        object.__setattr__(self, "_peer", peer)
+        object.__setattr__(self, "_handle", handle)
+
+    def _op(self, name, *args):
+        return object.__getattribute__(self, "_peer").request("operator", name, self, *args)
+
+    def __getattribute__(self, name):
+        if name in ("_op", "_peer", "_handle", "__class__"):
+            if name == "__class__":
+                return _local_class(object.__getattribute__(self, "_handle").type) or Remote
+            return object.__getattribute__(self, name)
+        return object.__getattribute__(self, "_peer").request("getattr", self, name)
+
+    def __setattr__(self, name, value):
+        raise AttributeError("the checker does not change the student's objects")
+
+    def __call__(self, *args, **kwargs):
+        return object.__getattribute__(self, "_peer").request("call", self, list(args), kwargs)
+
+    def __iter__(self):
+        return iter(self._op("list"))
+
+    def __array__(self, dtype=None, copy=None):
+        array = np.asarray(self._op("array"))
+        return array.astype(dtype) if dtype is not None else array
+
+    def __repr__(self):
+        return str(self._op("repr"))[:10000]
+
+    def __str__(self):
+        return str(self._op("str"))[:10000]
+
+    def __format__(self, spec):
+        return str(self._op("format", spec))[:10000]
+
+    def __hash__(self):
+        return int(self._op("hash"))
+
+    def __bool__(self):
+        return bool(self._op("bool") is True)
+
+    def __len__(self):
+        return int(self._op("len"))
+
+    def __int__(self):
+        return int(self._op("int"))
+
+    def __float__(self):
+        return float(self._op("float"))
+
+    def __index__(self):
+        return operator.index(self._op("index"))
+
+    for _name in ("getitem", "contains", "eq", "ne", "lt", "le", "gt", "ge", "add", "sub", "mul",
+                  "truediv", "floordiv", "mod", "pow", "matmul", "neg", "pos", "abs", "radd",
+                  "rsub", "rmul", "rtruediv", "rmatmul", "complex"):
+        locals()[f"__{_name}__"] = _forward(_name)
+    del _name
+
+
+_ALLOWED_CLASS_MODULES = ("keras", "tensorflow", "numpy", "builtins")
+
+
+def _local_class(qualified):
+    """The checker's own class of that name, if its module is loaded and trusted; else None."""
+    module_name, _, qualname = qualified.rpartition(".")
+    if not module_name.startswith(_ALLOWED_CLASS_MODULES):
+        return None
+    module = sys.modules.get(module_name)
+    obj = module
+    for part in qualname.split(".") if module is not None else ():
+        obj = getattr(obj, part, None)
+    return obj if isinstance(obj, type) else None
+
+
+class StudentNamespace(dict):
+    """The namespace test cells run in: a name they did not bind is the student's.
+
+    A name that a test cell or a trusted set-up cell bound is the checker's
+    own; builtins are the checker's, whatever the student defined; any other
+    name is looked up in the student's process and comes back as plain data or
+    as a :class:`Remote`.
+
+    Args:
+        peer: the :class:`CheckerPeer` of the student's process.
+    """
+
+    def __init__(self, peer):
+        super().__init__()
+        self.student = peer
+
+    def __missing__(self, name):
+        if hasattr(builtins, name) or name.startswith("__"):
+            raise KeyError(name)
+        try:
+            return self.student.request("get", name)
+        except NameError:
+            raise KeyError(name) from None

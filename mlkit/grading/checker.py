@@ -1,0 +1,213 @@
+"""The trusted checker: runs a notebook's test cells outside the student's process.
+
+A graded notebook runs in two processes. The student's cells run in the
+sandbox (:class:`~mlkit.grading.channel.StudentPeer`); the test cells, visible
+and hidden, run here, in the checker, which the student's code cannot reach:
+it sees the student's names only through the channel, as plain data or as
+:class:`~mlkit.grading.channel.Remote` objects, and it alone decides every pass
+and fail. Nothing of a test cell (its code, its expected values, the names it
+binds, the references it calls) enters the student's process; only the
+arguments of the calls it makes do.
+
+:func:`check_notebook` runs in two phases:
+
+1. every cell but the test cells, in order, in the student's process. A locked
+   set-up cell (instructor's code, not a solution) runs here too when it reads
+   nothing but what earlier trusted cells bound: its imports, data and helper
+   functions are then the checker's own, not the student's;
+2. the test cells, in order, here. The student's process answers their
+   requests but runs none of its own cells any more, so what a hidden test
+   passes to a student's function can never reach the output of a later cell,
+   and so the feedback.
+
+Example:
+    >>> import socket, threading
+    >>> from mlkit.grading.channel import StudentPeer
+    >>> a, b = socket.socketpair()
+    >>> namespace = {}
+    >>> def run_cell(source):
+    ...     exec(source, namespace)
+    ...     return [], None
+    >>> student = threading.Thread(target=StudentPeer(b, namespace, run_cell).serve)
+    >>> student.start()
+    >>> cells = [Cell(0, "def double(x):\\n    return 2 * x", {"solution": True}),
+    ...          Cell(1, "assert double(21) == 42", {"grade": True, "points": 1})]
+    >>> results = check_notebook(cells, CheckerPeer(a, timeout=10))
+    >>> a.close(); student.join(); b.close()
+    >>> [r.outputs for r in results]
+    [[], []]
+"""
+
+import ast
+import builtins
+import contextlib
+import dataclasses
+import io
+import sys
+import traceback
+from dataclasses import dataclass, field
+
+from mlkit.grading.channel import ChannelError, CheckerPeer, StudentNamespace
+from mlkit.grading.hidden import global_names
+from mlkit.testing.checks import CheckError, recording
+from mlkit.testing.guards import student_elsewhere
+
+__all__ = ["Cell", "CellResult", "CheckerPeer", "check_notebook"]
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A code cell to run: its index in the notebook, its source and its nbgrader metadata."""
+
+    index: int
+    source: str
+    nbgrader: dict = field(default_factory=dict)
+
+    @property
+    def is_test(self):
+        return bool(self.nbgrader.get("grade")) and not self.nbgrader.get("solution")
+
+    @property
+    def is_setup(self):
+        return bool(self.nbgrader.get("locked")) and not self.nbgrader.get("solution") \
+            and not self.nbgrader.get("grade")
+
+
+@dataclass
+class CellResult:
+    """What running one cell gave.
+
+    Attributes:
+        index: the cell's index in the notebook.
+        outputs: its outputs, as nbformat output dicts.
+        execution_count: its number in the order the notebook runs in.
+        checks: for a test cell, the named checks that ran, as plain dicts of
+            :class:`~mlkit.testing.checks.CheckResult`'s fields.
+        failure: for a test cell that failed, ``{"summary", "mistake", "link"}``
+            of the failure (outside a named check: its visible part), else None.
+    """
+
+    index: int
+    outputs: list
+    execution_count: int | None
+    checks: list = field(default_factory=list)
+    failure: dict | None = None
+
+
+def _error(ename, evalue, lines=None):
+    return {"output_type": "error", "ename": ename, "evalue": evalue,
+            "traceback": lines or [f"{ename}: {evalue}"]}
+
+
+class _Capture(io.TextIOBase):
+    """stdout or stderr of a test cell: writes become one stream output each."""
+
+    def __init__(self, outputs, name):
+        self.outputs, self.name = outputs, name
+
+    def writable(self):
+        return True
+
+    def write(self, text):
+        if self.outputs and self.outputs[-1].get("name") == self.name:
+            self.outputs[-1]["text"] += text
+        else:
+            self.outputs.append({"output_type": "stream", "name": self.name, "text": text})
+        return len(text)
+
+
+def _traceback(error):
+    """The error's traceback from the test cell's own frames on (none of the checker's)."""
+    frames = traceback.extract_tb(error.__traceback__)
+    start = next((i for i, frame in enumerate(frames) if frame.filename.startswith("<cell")), 0)
+    lines = traceback.format_list(frames[start:])
+    remote = getattr(error, "remote_traceback", "")
+    if remote:
+        lines.append(f"In the student's code:\n{remote}")
+    return ["Traceback (most recent call last):\n" + "".join(lines),
+            f"{type(error).__name__}: {error}"]
+
+
+def run_test_cell(cell, namespace, execution_count):
+    """Run a test cell's source in ``namespace``; its :class:`CellResult`.
+
+    A last bare expression is shown as the cell's result, as a kernel would.
+    """
+    outputs = []
+    result = CellResult(cell.index, outputs, execution_count)
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Capture(outputs, "stdout"), _Capture(outputs, "stderr")
+    try:
+        with recording() as checks, student_elsewhere():
+            try:
+                tree = ast.parse(cell.source)
+                last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) \
+                    else None
+                exec(compile(tree, f"<cell {cell.index}>", "exec"), namespace)
+                if last is not None:
+                    value = eval(compile(ast.Expression(last.value), f"<cell {cell.index}>",
+                                         "eval"), namespace)
+                    if value is not None:
+                        outputs.append({"output_type": "execute_result", "metadata": {},
+                                        "execution_count": execution_count,
+                                        "data": {"text/plain": repr(value)}})
+            except Exception as error:
+                name = "DeadKernelError" if isinstance(error, ChannelError) else \
+                    getattr(error, "type_name", type(error).__name__)
+                outputs.append(_error(name, str(error), _traceback(error)))
+                result.failure = {"summary": getattr(error, "summary", None),
+                                  "mistake": getattr(error, "mistake", None),
+                                  "link": getattr(error, "link", None)}
+                if not isinstance(error, CheckError | AssertionError):
+                    result.failure["summary"] = f"the code raised {name}"
+    finally:
+        sys.stdout, sys.stderr = saved
+    result.checks = [dataclasses.asdict(check) for check in checks]
+    return result
+
+
+def check_notebook(cells, peer):
+    """Run a notebook's code cells: the student's in their process, the tests here.
+
+    Args:
+        cells: the notebook's code cells, as :class:`Cell`, in order.
+        peer: the :class:`~mlkit.grading.channel.CheckerPeer` of the student's process.
+
+    Returns:
+        A :class:`CellResult` for every cell, in the order of ``cells``.
+    """
+    namespace = StudentNamespace(peer)
+    trusted = set(dir(builtins))
+    results = {}
+    for count, cell in enumerate(cells, start=1):
+        if cell.is_test:
+            continue
+        try:
+            reply = peer.request("run", cell.source)
+            outputs = reply["outputs"] if isinstance(reply, dict) else []
+        except ChannelError as error:
+            outputs = [_error("DeadKernelError", f"not run: {error}")]
+        results[cell.index] = CellResult(cell.index, outputs if isinstance(outputs, list) else [],
+                                         count)
+        if cell.is_setup:
+            _run_trusted(cell, namespace, trusted)
+    for count, cell in enumerate(cells, start=1):
+        if cell.is_test:
+            results[cell.index] = run_test_cell(cell, namespace, count)
+    return [results[cell.index] for cell in cells]
+
+
+def _run_trusted(cell, namespace, trusted):
+    """Run a set-up cell in the checker too, if it reads only what trusted cells bound."""
+    try:
+        bound, read_first = global_names(cell.source)
+    except SyntaxError:
+        return
+    if not read_first <= trusted:
+        return
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        try:
+            exec(compile(cell.source, f"<cell {cell.index}>", "exec"), namespace)
+        except Exception:  # the student's run of the same cell shows the error
+            return
+    trusted |= bound

@@ -1,0 +1,195 @@
+"""Tests of the trusted checker: test cells run outside the student's process.
+
+The student's side is a real process (an IPython shell serving the channel, as
+in the sandbox); the checker runs here. Each attack is one a clever student
+would try against a grader whose tests share the student's interpreter.
+"""
+
+import socket
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from mlkit.grading import wire
+from mlkit.grading.channel import CheckerPeer, StudentNamespace
+from mlkit.grading.checker import Cell, check_notebook
+from mlkit.grading.notebooks import read
+from tests.helpers import ROOT
+
+STUDENT = "import socket, sys; from mlkit.grading.runner import Runner; " \
+          "Runner().serve(socket.socket(fileno=int(sys.argv[1])))"
+
+
+@pytest.fixture
+def student():
+    """A student's process serving the channel, and the checker's end of it."""
+    ours, theirs = socket.socketpair()
+    process = subprocess.Popen([sys.executable, "-c", STUDENT, str(theirs.fileno())],
+                               pass_fds=[theirs.fileno()], cwd=ROOT)
+    theirs.close()
+    yield CheckerPeer(ours, timeout=60)
+    ours.close()
+    process.wait(timeout=30)
+
+
+def _cells(notebook):
+    return [Cell(i, c["source"] if isinstance(c["source"], str) else "".join(c["source"]),
+                 c.get("metadata", {}).get("nbgrader", {}))
+            for i, c in enumerate(notebook["cells"]) if c["cell_type"] == "code"]
+
+
+def _failed(results):
+    return [r.index for r in results if any(o["output_type"] == "error" for o in r.outputs)]
+
+
+def _activations():
+    return _cells(read(ROOT / "solutions" / "activations" / "activations.ipynb"))
+
+
+def _test_cells(cells):
+    return [c.index for c in cells if c.is_test]
+
+
+def _with_student_cell(cells, source, *, at=None):
+    """The cells with one cell of the student's own added (at the end, or before index ``at``)."""
+    extra = Cell(10_000, source, {})
+    if at is None:
+        return [*cells, extra]
+    position = next(i for i, c in enumerate(cells) if c.index == at)
+    return [*cells[:position], extra, *cells[position:]]
+
+
+def _break_solutions(cells):
+    """Every solution cell's functions replaced by ones that return 7.0 everywhere."""
+    wrong = []
+    for cell in cells:
+        if cell.nbgrader.get("solution"):
+            names = [line[4:].split("(")[0] for line in cell.source.splitlines()
+                     if line.startswith("def ")]
+            cell = Cell(cell.index, "".join(
+                f"def {name}(x, *args, **kwargs):\n    return np.asarray(x) * 0 + 7.0\n"
+                for name in names), cell.nbgrader)
+        wrong.append(cell)
+    return wrong
+
+
+class TestGrading:
+    def test_reference_passes_every_test_cell(self, student):
+        """The activations assignment's reference passes all its tests, visible and hidden."""
+        results = check_notebook(_activations(), student)
+        assert _failed(results) == []
+        checks = [c for r in results for c in r.checks]
+        assert checks and all(c["passed"] for c in checks)
+
+    def test_wrong_answers_fail_every_test_cell(self, student):
+        """Wrong functions fail every test cell, with the failure recorded as data."""
+        cells = _break_solutions(_activations())
+        results = check_notebook(cells, student)
+        assert _failed(results) == _test_cells(cells)
+        first = next(r for r in results if r.index in _test_cells(cells))
+        assert first.failure["summary"]
+
+    def test_student_exceptions_keep_their_type(self, student):
+        """A student's function that raises fails the test with the same exception type."""
+        cells = [Cell(0, "def f(x):\n    return x[5]", {"solution": True}),
+                 Cell(1, "f([1, 2])", {"grade": True, "points": 1})]
+        results = check_notebook(cells, student)
+        assert results[1].outputs[-1]["ename"] == "IndexError"
+        assert results[1].outputs[-1]["evalue"] == "list index out of range"
+
+
+class TestAttacks:
+    def test_ipython_exception_handler_and_input_transformer(self, student):
+        """IPython's own hooks, registered by a student's cell, change no test's outcome."""
+        hooks = ("ip = get_ipython()\n"
+                 "ip.set_custom_exc((BaseException,), lambda *args, **kwargs: None)\n"
+                 "ip.input_transformers_post.append(lambda lines: ['pass\\n'])\n")
+        cells = _with_student_cell(_break_solutions(_activations()), hooks,
+                                   at=_test_cells(_activations())[0])
+        results = check_notebook(cells, student)
+        assert _failed(results) == _test_cells(cells)
+
+    def test_printing_the_interpreter_shows_no_hidden_test(self, student):
+        """A last cell that prints all the interpreter holds shows nothing of the hidden tests."""
+        spy = ("import gc, sys\n"
+               "print(repr(get_ipython().user_ns))\n"
+               "print(get_ipython().history_manager.input_hist_raw)\n"
+               "print([repr(o)[:200] for o in gc.get_objects() if isinstance(o, str)])\n")
+        cells = _with_student_cell(_activations(), spy)
+        results = check_notebook(cells, student)
+        printed = "".join(o.get("text", "") for o in results[-1].outputs)
+        assert "x = np.array" in printed or "import numpy" in printed  # the spy did run
+        for hidden in ("BEGIN HIDDEN TESTS", "with check(", "0.10499358540", "1e300",
+                       "for a 2x3 array X"):
+            assert hidden not in printed
+
+    def test_builtins_defined_by_the_student_are_not_the_checker_s(self, student):
+        """A student's own len, isinstance or float cannot answer the checker's assertions."""
+        cells = [Cell(0, "def len(x):\n    return 2\ndef float(x):\n    return 1.0\n"
+                         "def isinstance(a, b):\n    return True\nvalues = [1, 2, 3]",
+                      {"solution": True}),
+                 Cell(1, "assert len(values) == 2", {"grade": True, "points": 1}),
+                 Cell(2, "assert float(values[2]) == 1.0", {"grade": True, "points": 1}),
+                 Cell(3, "assert isinstance(values, dict)", {"grade": True, "points": 1})]
+        assert _failed(check_notebook(cells, student)) == [1, 2, 3]
+
+    def test_a_lent_function_expires_with_its_check(self, student):
+        """A correct helper lent for one check cannot be kept and called in another."""
+        cells = [
+            Cell(0, "import numpy as np", {"locked": True}),
+            Cell(1, "kept = []\ndef grad(x):\n    kept.append(sigmoid)\n"
+                    "    s = sigmoid(x)\n    return s * (1 - s)\n"
+                    "def my_sigmoid(x):\n    return kept[0](x)", {"solution": True}),
+            Cell(2, "from mlkit.testing import own_work\n"
+                    "with own_work(globals(), 'grad', uses=['sigmoid']):\n"
+                    "    assert abs(grad(0.0) - 0.25) < 1e-12", {"grade": True, "points": 1}),
+            Cell(3, "assert abs(my_sigmoid(0.0) - 0.5) < 1e-12", {"grade": True, "points": 1}),
+        ]
+        results = check_notebook(cells, student)
+        assert _failed(results) == [3]
+        assert results[3].outputs[-1]["ename"] == "PermissionError"
+
+    def test_a_student_process_that_dies_fails_the_rest_and_nothing_hangs(self, student):
+        """A student's cell that kills its own process: later cells fail with the reason."""
+        cells = [Cell(0, "def f():\n    return 1", {"solution": True}),
+                 Cell(1, "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)", {}),
+                 Cell(2, "assert f() == 1", {"grade": True, "points": 1})]
+        results = check_notebook(cells, student)
+        assert results[1].outputs[0]["ename"] == "DeadKernelError"
+        assert results[2].outputs[-1]["ename"] == "DeadKernelError"
+        assert "closed the channel" in results[2].outputs[-1]["evalue"]
+
+
+class TestWire:
+    def test_only_base_numeric_arrays_are_rebuilt(self):
+        """An object or string array, or a lying shape, is refused; numbers cross exactly."""
+        value = {"a": np.arange(6, dtype=np.int16).reshape(2, 3), "b": [1.5, float("nan")],
+                 "c": np.float32(2.5), "d": (True, None, 3 + 4j, b"\x00")}
+        back = wire.decode(*wire.encode(value, None), None)
+        assert back["a"].dtype == np.int16 and back["a"].tolist() == [[0, 1, 2], [3, 4, 5]]
+        assert np.isnan(back["b"][1]) and back["c"].dtype == np.float32
+        assert back["d"] == (True, None, 3 + 4j, b"\x00")
+        for dtype in ("|O", "<U3", "|V8"):
+            forged = b'{"$":"array","dtype":"%s","shape":[1],"b":0}' % dtype.encode()
+            with pytest.raises(wire.WireError):
+                wire.decode(forged, [bytearray(8)], None)
+        with pytest.raises(wire.WireError, match="needs 800 bytes"):
+            wire.decode(b'{"$":"array","dtype":"<f8","shape":[100],"b":0}', [b"\0" * 8], None)
+        with pytest.raises(TypeError):
+            wire.encode(np.array([object()]), None)
+
+    def test_a_student_cannot_ask_the_checker_for_anything_but_a_lent_call(self):
+        """A request from the student's side other than calling a lent function is refused."""
+        ours, theirs = socket.socketpair()
+        checker = CheckerPeer(ours, timeout=10)
+        wire.send(theirs, wire.encode({"seq": 1, "op": "get", "args": ["secret"]}, None))
+        wire.send(theirs, wire.encode({"re": 1, "ok": 0}, None))
+        # the checker answers their request (refused), then takes the reply to its own
+        assert StudentNamespace(checker)["x"] == 0
+        request = wire.decode(*wire.recv(theirs), None)
+        reply = wire.decode(*wire.recv(theirs), None)
+        ours.close()
+        theirs.close()
+        assert request["op"] == "get" and reply["err"]["type"] == "PermissionError"
