@@ -25,6 +25,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import threading
 import time
 import traceback
@@ -155,11 +156,13 @@ class PooledExecute(NbGraderPreprocessor):
         future = _STATE["futures"].pop(key, None)
         if future is None:  # not prepared ahead, or prepared differently: run it now
             future = _submit(_STATE["pool"], nb)
-        outputs = future.result()
+        outputs, status, reason = future.result()
         for cell, (cell_outputs, count) in zip(
                 [c for c in nb.cells if c.cell_type == "code"], outputs, strict=True):
             cell.outputs = [nbformat.from_dict(o) for o in cell_outputs]
             cell.execution_count = count
+        if status != "ok":  # graded on the cells that completed; the reason stays with the grade
+            nb.metadata["mlkit"] = {"execution": {"status": status, "reason": reason}}
         return nb, resources
 
 
@@ -170,9 +173,9 @@ def _submit(pool, notebook):
 
 def _run_on(worker, notebook):
     """Execute on ``worker``; the outputs and execution counts of the code cells, in order."""
-    execute(notebook, worker, timeout=_STATE["timeout"])
+    status, reason = execute(notebook, worker, timeout=_STATE["timeout"])
     return [(cell["outputs"], cell["execution_count"])
-            for cell in notebook["cells"] if cell["cell_type"] == "code"]
+            for cell in notebook["cells"] if cell["cell_type"] == "code"], status, reason
 
 
 @dataclass
@@ -348,11 +351,33 @@ def _feed(pool, coursedir, jobs, prepared):
         prepared[id(job)].set()
 
 
+def _execution_notes(coursedir, job):
+    """A note for each graded notebook whose run ended early, with the reason."""
+    folder = Path(coursedir.format_path(coursedir.autograded_directory, job.student,
+                                        job.assignment))
+    notes = []
+    for path in sorted(folder.glob("*.ipynb")):
+        with contextlib.suppress(OSError, ValueError):
+            execution = json.loads(path.read_text()).get("metadata", {}).get(
+                "mlkit", {}).get("execution")
+            if execution and execution.get("status") != "ok":
+                notes.append(f"{path.name}: graded on the cells that completed, because "
+                              f"{execution.get('reason')}.")
+    return notes
+
+
 def _failure_reason(result):
-    """The useful part of a failed converter run: the log's errors, then the exception."""
-    log = result.get("log") or ""
-    errors = [line for line in log.splitlines() if "ERROR" in line or "Error" in line]
-    return ("\n".join(errors[-20:]) or (result.get("error") or "unknown error").strip())[-4000:]
+    """What stopped nbgrader's converter, in one sentence: the exception it ended with.
+
+    nbgrader's log says "Please see the above traceback for details"; the
+    traceback's last line (the exception and its message) is the cause.
+    """
+    for text in (result.get("error") or "", result.get("log") or ""):
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        causes = [line for line in lines if re.match(r"^[\w.]*(Error|Exception)\b.*:", line)]
+        if causes:
+            return causes[-1][:1000]
+    return "nbgrader's autograde failed without saying why (see its log with --debug)"
 
 
 def _unreadable(coursedir, job):
@@ -398,6 +423,7 @@ def _grade(api, coursedir, job):
                  for (student, assignment, notebook), lines in sorted(REPAIRS.items())
                  if (student, assignment) == (job.student, job.assignment) for line in lines]
     if result.get("success"):
+        job.notes += _execution_notes(coursedir, job)
         _write_marker(coursedir, job)
         job.status = "graded"
         return

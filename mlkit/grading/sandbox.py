@@ -212,7 +212,10 @@ class Worker:
 
         Returns:
             ``(results, status, reason)``: results maps a cell index to
-            ``{"outputs", "execution_count"}``; status is "ok" or "died".
+            ``{"outputs", "execution_count"}`` for the cells that completed;
+            status is "ok" or "died", with ``reason`` saying what happened. A
+            zygote killed with its child (a submission that kills every process
+            in its sandbox) is started again, and the job ends "died".
         """
         job = {"cells": cells, "timeout": timeout, "files": files or {},
                "limits": self.limits()}
@@ -226,10 +229,13 @@ class Worker:
         results = {}
         while True:
             message = self._read()
-            if message is None:
-                reason = f"the grading worker stopped: {self.stderr()[-1000:]}"
+            if message is None:  # the zygote died: the submission killed it, or the OOM killer did
+                running = next((c["index"] for c in cells if c["index"] not in results), None)
+                where = "after its last cell" if running is None else f"while cell {running} ran"
+                reason = (f"every process of the submission's sandbox was killed {where} "
+                          "(by the submission's own code, or for lack of memory)")
                 self.restart()
-                raise SandboxError(reason)
+                return results, "died", reason
             if message["event"] == "cell":
                 results[message["index"]] = {"outputs": message["outputs"],
                                              "execution_count": message["execution_count"]}

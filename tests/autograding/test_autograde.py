@@ -49,6 +49,9 @@ HOSTILE = {
                        "open('/tmp/answers.py', 'w').write('cheat')\n"
                        "def step(x):\n    return (np.asarray(x) > 0).astype(float)"},
     "sleeps": {"relu": "import time\ntime.sleep(10**6)"},
+    # kills every process of its sandbox, the grader's own process there included
+    "kills_all": {"tanh": "import os, signal\n"
+                          "os.kill(-1, signal.SIGKILL)\nos.kill(0, signal.SIGKILL)"},
 }
 
 
@@ -77,7 +80,9 @@ class TestGrades:
         """Every submission graded, hostile ones included: exit status 0 and a summary line."""
         _, _, result = graded
         assert result.returncode == 0, result.stderr[-3000:]
-        assert "9 graded" in result.stdout
+        assert "10 graded" in result.stdout
+        assert "kills_all/activations: activations.ipynb: graded on the cells that completed, " \
+               "because every process of the submission's sandbox was killed" in result.stderr
 
     def test_honest_students_get_stock_nbgrader_grades(self, graded):
         """Every honest student's grade equals stock nbgrader's, hostile classmates or not."""
@@ -101,6 +106,8 @@ class TestGrades:
         assert lost("patches_checks") == {"step_values"}
         assert lost("snoops") == set()  # found nothing, changed nothing for anyone
         assert lost("sleeps") == {"relu_values", "relu_grad_values"}
+        assert lost("kills_all") >= {"tanh_values", "relu_values", "elu_grad_values"}
+        assert "sigmoid_values" not in lost("kills_all")  # the cells before still count
 
     def test_autograded_notebooks_hold_the_hidden_tests_run(self, graded):
         """The autograded notebook is nbgrader's: hidden tests restored and executed."""

@@ -92,6 +92,18 @@ class TestHostileCells:
                                              ".listdir('/proc') if p.isdigit()]))")
         assert status == "ok" and int(_text(outputs)) <= 3  # init, zygote, this child
 
+    def test_killing_every_process_still_gives_the_cells_that_ran(self, worker):
+        """A cell that kills every process of its sandbox: the earlier cells' outputs, a reason,
+        and a fresh worker for the next job."""
+        (first, _, last), status, reason = _run(
+            worker, "print('before')", "import os, signal\nos.kill(-1, signal.SIGKILL)\n"
+                                        "os.kill(0, signal.SIGKILL)", "print('after')")
+        assert _text(first) == "before\n" and status == "died"
+        assert "every process of the submission's sandbox was killed while cell 1 ran" in reason
+        assert "not run" in _error(last)["evalue"]
+        (outputs,), status, _ = _run(worker, "print('next student')")
+        assert status == "ok" and _text(outputs) == "next student\n"
+
     def test_gigantic_output(self, worker):
         """100 MB of printing is cut to the limit."""
         (outputs,), status, _ = _run(worker, "print('x' * 10**8)")
