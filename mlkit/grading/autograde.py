@@ -18,6 +18,13 @@ the scores. A run that is killed at any point leaves every submission either
 marked, or to be graded again by the next run, which nbgrader's update of the
 same gradebook rows makes safe: nothing is lost and nothing is counted twice.
 A lock file refuses a second run on the same course at the same time.
+
+Before grading, the assignments are put into the gradebook, or brought up to
+date with ``solutions/``, by nbgrader's own ``generate_assignment``
+(:mod:`mlkit.grading.assignments`). Submission folders are read without
+following links (:mod:`mlkit.grading.submissions`): one holding anything but
+regular files of its own is *refused*, scored zero with the reason, and never
+read.
 """
 
 import contextlib
@@ -29,7 +36,8 @@ import re
 import threading
 import time
 import traceback
-from dataclasses import dataclass, field
+import warnings
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import jsonschema
@@ -46,8 +54,11 @@ from nbgrader.preprocessors import (
     OverwriteCells,
     OverwriteKernelspec,
 )
+from sqlalchemy.exc import SAWarning
 from traitlets.config import Config
 
+from mlkit.grading import submissions
+from mlkit.grading.assignments import register, source_assignments, source_fingerprint
 from mlkit.grading.repair import REPAIRS, RepairStructure
 from mlkit.grading.sandbox import DEFAULT_MODULES, Pool, execute
 
@@ -185,24 +196,37 @@ class Job:
     assignment: str
     student: str
     fingerprint: str = ""
-    status: str = "pending"  # pending, graded, skipped, failed
+    status: str = "pending"  # pending, graded, refused, skipped, failed
     reason: str = ""
     notes: list = field(default_factory=list)  # what a reader of the grade should know
+    refused: list = field(default_factory=list)  # submissions.Refusal: why it scores zero
 
 
-def _hash_tree(digest, folder):
-    for path in sorted(Path(folder).rglob("*")):
-        if path.is_file():
-            digest.update(str(path.relative_to(folder)).encode() + b"\0")
-            digest.update(path.read_bytes() + b"\0")
+def _submitted(coursedir):
+    return Path(coursedir.root) / coursedir.submitted_directory
 
 
-def _fingerprint(course, coursedir, job):
-    digest = hashlib.sha256()
-    _hash_tree(digest, Path(coursedir.format_path(coursedir.submitted_directory, job.student,
-                                                   job.assignment)))
-    _hash_tree(digest, Path(coursedir.format_path(coursedir.source_directory, ".",
-                                                   job.assignment)))
+def _fingerprint(coursedir, job, source):
+    """A hash of the submission's regular files and of the assignment's source fingerprint.
+
+    Nothing that is not a regular file of the student's own is read: a refused
+    entry counts by what it is (its kind, a link's target), not by what it names.
+    """
+    base = _submitted(coursedir)
+    folder = Path(coursedir.format_path(coursedir.submitted_directory, job.student,
+                                        job.assignment))
+    digest = hashlib.sha256(source.encode())
+    files = []
+    if not job.refused:
+        files, job.refused = submissions.inspect(folder, base)
+    for path in files:
+        content = submissions.read_regular(path, base)
+        if isinstance(content, submissions.Refusal):
+            job.refused.append(content)
+            continue
+        digest.update(str(path.relative_to(folder)).encode() + b"\0" + content + b"\0")
+    for refusal in job.refused:
+        digest.update(json.dumps(asdict(refusal), sort_keys=True).encode())
     return digest.hexdigest()
 
 
@@ -219,8 +243,10 @@ def _is_graded(coursedir, job):
 
 def _write_marker(coursedir, job):
     marker = _marker(coursedir, job)
+    marker.parent.mkdir(parents=True, exist_ok=True)
     temporary = marker.with_suffix(".tmp")
     temporary.write_text(json.dumps({"fingerprint": job.fingerprint, "notes": job.notes,
+                                     "refused": [asdict(r) for r in job.refused],
                                      "graded_at": time.strftime("%Y-%m-%dT%H:%M:%S")}))
     os.replace(temporary, marker)
 
@@ -249,13 +275,31 @@ def modules_for(coursedir, assignments):
 
 
 def find_jobs(coursedir, assignments=None):
-    """Every submission under ``submitted/``, optionally of the given assignments only."""
-    submitted = Path(coursedir.root) / coursedir.submitted_directory
+    """Every submission under ``submitted/``, optionally of the given assignments only.
+
+    No link is followed. A student's folder that is a link is a refused
+    submission of every assignment asked for (of every assignment of the
+    course, when none is named); an assignment's folder that is a link is a
+    refused submission of that assignment.
+    """
+    submitted = _submitted(coursedir)
     jobs = []
-    for student_dir in sorted(p for p in submitted.glob("*") if p.is_dir()):
-        for assignment_dir in sorted(p for p in student_dir.glob("*") if p.is_dir()):
-            if assignments is None or assignment_dir.name in assignments:
-                jobs.append(Job(assignment_dir.name, student_dir.name))
+    for student in submissions.entries(submitted):
+        if student.is_symlink():
+            refusal = submissions.refusal(student.path, submitted)
+            jobs += [Job(assignment, student.name, refused=[refusal])
+                     for assignment in sorted(assignments or source_assignments(coursedir))]
+            continue
+        if not student.is_dir(follow_symlinks=False):
+            continue
+        for folder in submissions.entries(student.path):
+            if assignments is not None and folder.name not in assignments:
+                continue
+            if folder.is_symlink():
+                jobs.append(Job(folder.name, student.name,
+                                refused=[submissions.refusal(folder.path, submitted)]))
+            elif folder.is_dir(follow_symlinks=False):
+                jobs.append(Job(folder.name, student.name))
     return jobs
 
 
@@ -299,11 +343,12 @@ def autograde(course, assignments=None, *, force=False, workers=None, sandbox=Tr
     coursedir = CourseDirectory(config=config)
     with course_lock(course):
         jobs = find_jobs(coursedir, assignments)
-        for job in jobs:
-            job.fingerprint = _fingerprint(course, coursedir, job)
-            if not force and _is_graded(coursedir, job):
-                job.status = "skipped"
-        todo = [job for job in jobs if job.status == "pending"]
+        todo = _set_up(coursedir, config, jobs, force=force, log=log)
+        for job in [job for job in todo if job.refused]:
+            _refuse(coursedir, job)
+            for note in job.notes:
+                log(f"{job.student}/{job.assignment}: REFUSED: {note}")
+        todo = [job for job in todo if not job.refused]
         if not todo:
             return jobs
         api = NbGraderAPI(coursedir=coursedir, config=config)
@@ -335,6 +380,57 @@ def autograde(course, assignments=None, *, force=False, workers=None, sandbox=Tr
                     bar.close()
                 _STATE["pool"], _STATE["futures"] = None, {}
     return jobs
+
+
+def _set_up(coursedir, config, jobs, *, force, log):
+    """Record the jobs' assignments in the gradebook, fingerprint the jobs; those to grade.
+
+    A job whose assignment is not in ``solutions/``, or could not be recorded,
+    fails with the reason; one whose assignment had to be added to the
+    gradebook (a new gradebook) is graded again whatever its marker says.
+    """
+    registered = register(coursedir, config, {job.assignment for job in jobs})
+    sources = {}
+    for job in jobs:
+        registration = registered[job.assignment]
+        if registration.status in ("unknown", "failed"):
+            job.status, job.reason = "failed", registration.reason
+            continue
+        if job.assignment not in sources:
+            sources[job.assignment] = source_fingerprint(coursedir, job.assignment)
+        job.fingerprint = _fingerprint(coursedir, job, sources[job.assignment])
+        if not force and registration.status != "added" and _is_graded(coursedir, job):
+            job.status = "skipped"
+    for registration in registered.values():
+        if registration.status in ("added", "updated"):
+            log(f"{registration.assignment}: recorded in the gradebook from "
+                f"{coursedir.source_directory}/{registration.assignment}/ "
+                f"({registration.status})")
+    return [job for job in jobs if job.status == "pending"]
+
+
+def _refuse(coursedir, job):
+    """Score a refused submission zero, as nbgrader scores a missing notebook, with the reason.
+
+    Nothing in the student's folder is read: the submission is made from the
+    gradebook's record of the assignment, every grade zero.
+    """
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gradebook:
+        gradebook.update_or_create_student(job.student)
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gradebook, \
+            warnings.catch_warnings():
+        # nbgrader's add_submission (the call its own autograde makes) warns under
+        # SQLAlchemy 2 that an object is not in the session yet; the rows are written
+        warnings.simplefilter("ignore", SAWarning)
+        submission = gradebook.update_or_create_submission(job.assignment, job.student)
+        for notebook in submission.notebooks:
+            for grade in notebook.grades:
+                grade.auto_score = 0
+                grade.needs_manual_grade = False
+        gradebook.db.commit()
+    job.notes = [refusal.sentence() for refusal in job.refused]
+    _write_marker(coursedir, job)
+    job.status = "refused"
 
 
 def _feed(pool, coursedir, jobs, prepared):

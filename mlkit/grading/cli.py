@@ -98,6 +98,11 @@ def _autograde(args):
         counts[job.status] = counts.get(job.status, 0) + 1
     print(", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
           or "no submissions found under submitted/")
+    refused = [job for job in jobs if job.status == "refused"]
+    if refused:
+        print(f"{len(refused)} submission(s) refused, scored zero:", file=sys.stderr)
+        for job in refused:
+            print(f"  {job.student}/{job.assignment}: {job.notes[0]}", file=sys.stderr)
     failed = [job for job in jobs if job.status == "failed"]
     if failed:
         print(f"{len(failed)} submission(s) NOT graded:", file=sys.stderr)

@@ -23,6 +23,7 @@ import os
 import queue
 import shutil
 import signal
+import site
 import subprocess
 import sys
 import tempfile
@@ -33,9 +34,13 @@ from pathlib import Path
 
 import mlkit
 
-__all__ = ["Pool", "SandboxError", "Worker", "execute", "protections"]
+__all__ = ["Pool", "SandboxError", "Worker", "execute", "protections", "worker_environment"]
 
 DEFAULT_MODULES = ("numpy", "mlkit", "mlkit.testing", "mlkit.numpy")
+SANDBOX_HOME = "/tmp/home"
+# one thread per numerical library: the pool already runs one worker per CPU
+_THREAD_COUNTS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                  "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
 _counter = itertools.count()
 
 
@@ -99,13 +104,61 @@ def _count_processes(uid):
     return count
 
 
-def _bwrap_command(bwrap, python, modules, data_dir):
+def _import_path():
+    """The folder to put on the worker's ``PYTHONPATH`` so that it imports this very mlkit.
+
+    None when the interpreter finds it anyway (mlkit installed in site-packages).
+    An editable install or a source checkout on the grader's ``PYTHONPATH`` needs
+    it: the worker inherits nothing from the grader's environment.
+    """
+    root = Path(mlkit.__file__).resolve().parent.parent
+    sites = {Path(p).resolve() for p in [*site.getsitepackages(), site.getusersitepackages()]}
+    return None if root in sites else root
+
+
+def worker_environment(*, sandbox, data_dir=None, scratch=None):
+    """The whole environment of a grading worker: an allow-list, nothing inherited.
+
+    Nothing of the instructor's shell (a database password, a cloud token)
+    reaches student code, whose printed output goes into its feedback.
+
+    Args:
+        sandbox: True for a worker inside bubblewrap, False for an unsandboxed one.
+        data_dir: the data directory (``MLKIT_DATA_DIR``), or None.
+        scratch: the unsandboxed worker's writable folder (its ``/tmp``).
+
+    Returns:
+        dict of every variable the worker's processes get.
+    """
+    home = SANDBOX_HOME if sandbox else str(Path(scratch) / "home")
+    path_dirs = [str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"]
+    env = {"HOME": home, "PATH": os.pathsep.join(dict.fromkeys(path_dirs)),
+           "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "PYTHONUNBUFFERED": "1",
+           "PYTHONNOUSERSITE": "1", "TF_CPP_MIN_LOG_LEVEL": "2",
+           "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+           **dict.fromkeys(_THREAD_COUNTS, "1")}
+    if sandbox:
+        env["MLKIT_GRADING_SANDBOX"] = "1"  # the zygote may kill every process in the sandbox
+    else:
+        env["MLKIT_GRADING_SCRATCH"] = env["TMPDIR"] = str(scratch)
+    if data_dir:
+        env["MLKIT_DATA_DIR"] = str(data_dir)
+    if os.environ.get("MLKIT_BOOK_URL"):  # the course's public book, linked from messages
+        env["MLKIT_BOOK_URL"] = os.environ["MLKIT_BOOK_URL"]
+    if (folder := _import_path()) is not None:
+        env["PYTHONPATH"] = str(folder)
+    return env
+
+
+def _bwrap_command(bwrap, python, modules, data_dir, env):
+    """The bwrap command line of a worker; ``env`` is all its environment (``--clearenv``)."""
     binds = {Path(sys.base_prefix), Path(sys.prefix), Path(mlkit.__file__).resolve().parent}
     command = [bwrap, "--die-with-parent", "--unshare-all", "--new-session",
                "--uid", "65534", "--gid", "65534",
                "--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev",
-               "--tmpfs", "/tmp", "--chdir", "/tmp",
-               "--setenv", "MLKIT_GRADING_SANDBOX", "1", "--setenv", "HOME", "/tmp/home"]
+               "--tmpfs", "/tmp", "--chdir", "/tmp", "--clearenv"]
+    for name, value in sorted(env.items()):
+        command += ["--setenv", name, value]
     for name in ("lib", "lib32", "lib64", "bin", "sbin"):
         if Path("/" + name).is_symlink():
             command += ["--symlink", os.readlink("/" + name), "/" + name]
@@ -116,8 +169,7 @@ def _bwrap_command(bwrap, python, modules, data_dir):
     for path in sorted(binds):
         command += ["--ro-bind", str(path), str(path)]
     if data_dir:
-        command += ["--ro-bind", str(data_dir), str(data_dir),
-                    "--setenv", "MLKIT_DATA_DIR", str(data_dir)]
+        command += ["--ro-bind", str(data_dir), str(data_dir)]
     return [*command, python, "-m", "mlkit.grading.zygote", *modules]
 
 
@@ -151,15 +203,18 @@ class Worker:
         The thread that starts a worker must outlive it: the sandbox dies with
         the thread that made it (``--die-with-parent``).
         """
-        env = dict(os.environ, PYTHONUNBUFFERED="1", TF_CPP_MIN_LOG_LEVEL="2")
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
         preexec = None
+        workdir = None
         if self.sandbox:
             bwrap = shutil.which("bwrap")
             if not bwrap:
                 raise SandboxError("bubblewrap (bwrap) is not installed; install the Debian "
                                    "package `bubblewrap`, or accept running unsandboxed")
-            command = _bwrap_command(bwrap, sys.executable, self.modules, self.data_dir)
+            # bwrap itself gets the allow-list too: its environment stays readable as
+            # /proc/1/environ inside the sandbox
+            env = worker_environment(sandbox=True, data_dir=self.data_dir)
+            command = _bwrap_command(bwrap, sys.executable, self.modules, self.data_dir, env)
             root = _pids_cgroup_root() if os.geteuid() == 0 else None
             if root is not None:
                 self.cgroup = root / f"mlkit-grading-{os.getpid()}-{next(_counter)}"
@@ -171,11 +226,12 @@ class Worker:
                     with open(procs, "w") as f:
                         f.write(str(os.getpid()))
         else:
+            workdir = tempfile.mkdtemp(prefix="mlkit-grading-")
+            env = worker_environment(sandbox=False, data_dir=self.data_dir, scratch=workdir)
             command = [sys.executable, "-m", "mlkit.grading.zygote", *self.modules]
-            env["MLKIT_GRADING_SCRATCH"] = tempfile.mkdtemp(prefix="mlkit-grading-")
         self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=self.log, env=env, text=True, bufsize=1,
-                                        preexec_fn=preexec)
+                                        stderr=self.log, env=env, cwd=workdir, text=True,
+                                        bufsize=1, preexec_fn=preexec)
         if wait:
             self.wait_ready()
 
