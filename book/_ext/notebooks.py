@@ -5,8 +5,11 @@ chapters' Colab and Binder buttons need these files committed beside the
 chapters. They are generated, never edited: the MyST ``.md`` is the chapter.
 Each notebook starts with one added cell that installs mlkit from the book's
 repository (``repository.url`` in ``_config.yml``) when it is missing, as on
-Colab. The book itself skips these files (``exclude_patterns``) and offers the
-executed notebook, with its outputs, from each chapter's download button.
+Colab. A chapter's cell ``from myst_nb import glue`` (the book puts computed
+numbers into its text with MyST-NB's ``glue``) becomes a fallback that works
+without MyST-NB, which Colab does not have. The book itself skips these
+files (``exclude_patterns``) and offers the executed notebook, with its
+outputs, from each chapter's download button.
 
 Usage, from the repository root (``./dev.sh notebooks`` runs the first)::
 
@@ -32,6 +35,22 @@ if importlib.util.find_spec("mlkit") is None:
     get_ipython().run_line_magic("pip", "install --quiet 'mlkit @ git+{url}@{branch}'")'''
 
 
+GLUE_IMPORT = "from myst_nb import glue"
+
+GLUE_FALLBACK = '''\
+# The book puts the values passed to glue() into its text (MyST-NB's glue).
+# Without MyST-NB, as on Colab, glue() shows the value, or nothing when display=False.
+try:
+    from myst_nb import glue
+except ImportError:
+    def glue(name, value, display=True):
+        """Stand-in for myst_nb.glue: display `value` unless `display` is False."""
+        if display:
+            from IPython.display import display as show
+
+            show(value)'''
+
+
 def repository(root=ROOT):
     """``(url, branch)`` of the book's repository, from ``_config.yml``."""
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
@@ -53,10 +72,13 @@ def chapter_sources(root=ROOT):
 
 
 def notebook_text(source, root=ROOT):
-    """The ``.ipynb`` text of one chapter: its cells, after the setup cell."""
+    """The ``.ipynb`` text of one chapter: its cells, after the setup cell, with glue's fallback."""
     url, branch = repository(root)
     notebook = jupytext.read(source)
     notebook.metadata.pop("jupytext", None)
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and cell.source.strip() == GLUE_IMPORT:
+            cell.source = GLUE_FALLBACK
     notebook.cells.insert(0, nbformat.v4.new_code_cell(SETUP_CELL.format(url=url,
                                                                          branch=branch)))
     for number, cell in enumerate(notebook.cells):

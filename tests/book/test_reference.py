@@ -219,6 +219,29 @@ class TestNotebooks:
         first = json.loads(text)["cells"][0]
         assert f"git+{url}@{branch}" in "".join(first["source"])
 
+    def test_glue_import_becomes_a_fallback_that_runs_without_myst_nb(self, tmp_path):
+        """``from myst_nb import glue`` becomes a glue() that works where MyST-NB is missing."""
+        source = tmp_path / "chapter.md"
+        source.write_text(
+            "---\njupytext:\n  text_representation:\n    extension: .md\n    format_name: myst\n"
+            "kernelspec:\n  display_name: Python 3\n  language: python\n  name: python3\n---\n\n"
+            "# A chapter\n\n```{code-cell} ipython3\n:tags: [remove-cell]\n\n"
+            "from myst_nb import glue\n```\n\n```{code-cell} ipython3\nglue('x', 3)\n```\n",
+            encoding="utf-8")
+        cells = json.loads(notebooks.notebook_text(source))["cells"]
+        code = ["".join(cell["source"]) for cell in cells if cell["cell_type"] == "code"]
+        assert code[1] == notebooks.GLUE_FALLBACK and code[2] == "glue('x', 3)"
+        # Run the fallback with the import of myst_nb failing, as on Colab.
+        script = tmp_path / "run.py"
+        script.write_text(
+            "import sys\nsys.modules['myst_nb'] = None  # import myst_nb raises ImportError\n"
+            + code[1] + "\nglue('hidden', 1, display=False)\nglue('shown', 2)\n",
+            encoding="utf-8")
+        result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                                timeout=120, env=tool_env())
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.split() == ["2"]
+
     def test_launch_urls_need_a_github_repository(self):
         """A repository URL that is not GitHub's owner/name is refused with what was expected."""
         colab, binder = launch_links.launch_urls("https://github.com/o/r", "main", "book/a.ipynb")
