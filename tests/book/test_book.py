@@ -332,12 +332,16 @@ class TestSoftmaxChapter:
         assert f"cross_entropy of two classes: {mk.cross_entropy([1.0, 0.0], [0.8, 0.2])}" in text
 
     def test_slide_sign_error_is_pointed_out(self, built_book):
-        """The page says the slide's + in the logistic cost is wrong, and shows its values."""
+        """The page says the slide's first term lacks its minus sign, and shows its values."""
         text = _text(built_book.page("softmax"))
-        assert "slide prints this cost as" in text and "with a plus in the middle" in text
-        for H in [0.1, 0.9, 0.999]:
-            cost = -np.log(1 - H)
-            assert f"y = 0, H(x) = {H:5}: cost {cost:7.3f}   slide's version {-cost:7.3f}" in text
+        prose = " ".join(text.split())
+        assert "prints this cost as" in prose and "the first term has lost its minus sign" in prose
+        # As printed: C(H(x), y) = y log(H(x)) - (1 - y) log(1 - H(x)); at y = 1 it is log H.
+        for H in [0.999, 0.9, 0.5, 0.1, 0.001]:
+            cost = -np.log(H)
+            assert f"y = 1, H(x) = {H:5}: cost {cost:7.3f}   slide's version {-cost:7.3f}" in text
+        assert "y = 0: the two agree: True" in text
+        assert "the most confidently wrong answer costs least" in prose
 
     def test_labels_and_their_mix_up(self, built_book):
         """One-hot and integer labels give the same losses, and mixing them up is an error."""
