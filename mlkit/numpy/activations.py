@@ -208,7 +208,9 @@ def leaky_relu(x, negative_slope=0.01):
     .. math:: \\operatorname{leaky\\_relu}(x) = x \\text{ if } x > 0 \\text{ else } \\alpha x
 
     with :math:`\\alpha` = ``negative_slope``. The default 0.01 is the value of
-    Maas, Hannun and Ng (2013), who introduced it; Keras's default is 0.2.
+    Maas, Hannun and Ng (2013), who introduced it. Keras has two defaults: its
+    function ``keras.activations.leaky_relu`` (like ``keras.ops.leaky_relu``)
+    uses 0.2, its layer ``keras.layers.LeakyReLU`` 0.3.
 
     Args:
         x: pre-activations, any shape.

@@ -181,7 +181,8 @@ def leaky_relu(x, negative_slope=0.01):
     .. math:: \\operatorname{leaky\\_relu}(x) = x \\text{ if } x > 0 \\text{ else } \\alpha x
 
     with :math:`\\alpha` = ``negative_slope`` (0.01 as in Maas et al., 2013;
-    Keras's default is 0.2).
+    Keras's function ``keras.activations.leaky_relu`` defaults to 0.2, its
+    layer ``keras.layers.LeakyReLU`` to 0.3).
 
     Args:
         x: pre-activations, any shape.

@@ -67,9 +67,9 @@ def _source_of(module, qualname):
 # Each chapter: the least number of figures it draws, and the mlkit code it shows
 # (file under mlkit/, function or Class.method). Its assignment has the chapter's name.
 CHAPTERS = {
-    "activations": (2, [("numpy/activations.py", "sigmoid"), ("numpy/activations.py", "elu"),
+    "activations": (3, [("numpy/activations.py", "sigmoid"), ("numpy/activations.py", "elu"),
                         ("tensorflow/activations.py", "elu")]),
-    "backprop": (3, [("numpy/layers.py", "dense_backward"),
+    "backprop": (4, [("numpy/layers.py", "dense_backward"),
                      ("tensorflow/layers.py", "dense_backward"),
                      ("numpy/layers.py", "activation_backward"),
                      ("tensorflow/layers.py", "activation_backward"),
@@ -93,7 +93,7 @@ CHAPTERS = {
                        ("numpy/perceptron.py", "Perceptron.fit"),
                        ("tensorflow/perceptron.py", "perceptron_update"),
                        ("tensorflow/perceptron.py", "Perceptron.fit")]),
-    "softmax": (4, [("numpy/losses.py", "softmax"), ("numpy/losses.py", "log_softmax"),
+    "softmax": (5, [("numpy/losses.py", "softmax"), ("numpy/losses.py", "log_softmax"),
                     ("numpy/losses.py", "cross_entropy"),
                     ("numpy/losses.py", "binary_cross_entropy"),
                     ("numpy/losses.py", "softmax_cross_entropy_grad"),
@@ -153,6 +153,18 @@ class TestActivationsChapter:
         assert f"sigmoid_grad( 0.0) = {mk.sigmoid_grad(0.0):.2e}" in text
         assert "naive sigmoid: overflow encountered in exp" in text
         assert "max |GradientTape - sigmoid_grad| =" in text
+
+    def test_keras_leaky_relu_defaults_are_printed(self, built_book):
+        """Keras's leaky_relu function (0.2) and LeakyReLU layer (0.3) defaults, as installed."""
+        text = _text(built_book.page("activations"))
+        assert "keras.activations.leaky_relu: (x, negative_slope=0.2)" in text
+        assert "keras.layers.LeakyReLU()    : negative_slope = 0.3" in text
+
+    def test_maxout_derivative_is_checked(self, built_book):
+        """The maxout unit's gradients with respect to W, b and x agree with finite differences."""
+        text = _text(built_book.page("activations"))
+        for name in ["dW", "db", "dx"]:
+            assert f"dh/{name} analytic == numerical: True" in text
 
 class TestNeuronsChapter:
     def test_names_the_parts_of_the_neuron_in_english_and_korean(self, built_book):
@@ -310,6 +322,20 @@ class TestBackpropChapter:
                     f"{norms[-1]:.1e}, ratio {norms[0] / norms[-1]:.1e}") in text
         assert _deep_gradient_norms("sigmoid")[0] < 1e-5 < _deep_gradient_norms("relu")[0]
 
+    def test_two_layer_graph_values(self, built_book):
+        """The two-layer graph's loss and logit gradient are those computed here without mlkit."""
+        text = _text(built_book.page("backprop"))
+        H = np.tanh(np.array([1.0, 2.0]) @ np.array([[0.5, -0.4], [0.3, 0.8]])
+                    + np.array([0.1, -0.2]))
+        z = H @ np.array([1.2, -0.7]) + 0.3
+        assert f"L = {np.log1p(np.exp(-z)):.3f}" in text
+        assert f"dz = [[{1 / (1 + np.exp(-z)) - 1:.3f}]]" in text
+
+    def test_history_names_linnainmaa_and_werbos(self, built_book):
+        """The history of back-propagation credits Linnainmaa and Werbos beside Rumelhart."""
+        text = _text(built_book.page("backprop"))
+        assert "Linnainmaa" in text and "Werbos" in text and "Rumelhart" in text
+
     def test_mlp_learns_xor(self, built_book):
         """The MLP trained with back-propagation gets the four XOR examples right."""
         text = _text(built_book.page("backprop"))
@@ -332,12 +358,16 @@ class TestSoftmaxChapter:
         assert f"cross_entropy of two classes: {mk.cross_entropy([1.0, 0.0], [0.8, 0.2])}" in text
 
     def test_slide_sign_error_is_pointed_out(self, built_book):
-        """The page says the slide's + in the logistic cost is wrong, and shows its values."""
+        """The page says the slide's first term lacks its minus sign, and shows its values."""
         text = _text(built_book.page("softmax"))
-        assert "slide prints this cost as" in text and "with a plus in the middle" in text
-        for H in [0.1, 0.9, 0.999]:
-            cost = -np.log(1 - H)
-            assert f"y = 0, H(x) = {H:5}: cost {cost:7.3f}   slide's version {-cost:7.3f}" in text
+        prose = " ".join(text.split())
+        assert "prints this cost as" in prose and "the first term has lost its minus sign" in prose
+        # As printed: C(H(x), y) = y log(H(x)) - (1 - y) log(1 - H(x)); at y = 1 it is log H.
+        for H in [0.999, 0.9, 0.5, 0.1, 0.001]:
+            cost = -np.log(H)
+            assert f"y = 1, H(x) = {H:5}: cost {cost:7.3f}   slide's version {-cost:7.3f}" in text
+        assert "y = 0: the two agree: True" in text
+        assert "the most confidently wrong answer costs least" in prose
 
     def test_labels_and_their_mix_up(self, built_book):
         """One-hot and integer labels give the same losses, and mixing them up is an error."""

@@ -162,7 +162,10 @@ class TestLinkTable:
 class TestBibliography:
     @pytest.mark.parametrize(("key_text", "chapter"), [
         ("Rosenblatt", "perceptron"), ("Minsky", "perceptron"), ("Rumelhart", "backprop"),
-        ("Cireşan", "mnist"), ("Géron", "keras_mlp"), ("McCulloch", "neurons")])
+        ("Cireşan", "mnist"), ("Géron", "keras_mlp"), ("McCulloch", "neurons"),
+        ("Maas", "activations"), ("Clevert", "activations"), ("Goodfellow", "activations"),
+        ("Linnainmaa", "backprop"), ("Werbos", "backprop"), ("Karpathy", "backprop"),
+        ("Kaiming He", "backprop"), ("Vanhoucke", "softmax")])
     def test_cited_works_are_listed_and_linked(self, built_book, key_text, chapter):
         """The bibliography lists the work, and the chapter's citation links to its entry."""
         bibliography = _text((built_book.html / "book" / "bibliography.html").read_text(
