@@ -60,7 +60,7 @@ from traitlets.config import Config
 from mlkit.grading import submissions
 from mlkit.grading.assignments import register, source_assignments, source_fingerprint
 from mlkit.grading.repair import REPAIRS, RepairStructure
-from mlkit.grading.sandbox import DEFAULT_MODULES, Pool, execute
+from mlkit.grading.sandbox import CHECKER_MODULES, STUDENT_MODULES, Pool, execute
 
 __all__ = [
     "AutogradeError",
@@ -168,10 +168,12 @@ class PooledExecute(NbGraderPreprocessor):
         if future is None:  # not prepared ahead, or prepared differently: run it now
             future = _submit(_STATE["pool"], nb)
         outputs, status, reason = future.result()
-        for cell, (cell_outputs, count) in zip(
+        for cell, (cell_outputs, count, metadata) in zip(
                 [c for c in nb.cells if c.cell_type == "code"], outputs, strict=True):
             cell.outputs = [nbformat.from_dict(o) for o in cell_outputs]
             cell.execution_count = count
+            if metadata:  # the checker's results, as data (mlkit.grading.sandbox.execute)
+                cell.metadata["mlkit"] = nbformat.from_dict(metadata)
         if status != "ok":  # graded on the cells that completed; the reason stays with the grade
             nb.metadata["mlkit"] = {"execution": {"status": status, "reason": reason}}
         return nb, resources
@@ -185,7 +187,7 @@ def _submit(pool, notebook):
 def _run_on(worker, notebook):
     """Execute on ``worker``; the outputs and execution counts of the code cells, in order."""
     status, reason = execute(notebook, worker, timeout=_STATE["timeout"])
-    return [(cell["outputs"], cell["execution_count"])
+    return [(cell["outputs"], cell["execution_count"], cell.get("metadata", {}).get("mlkit"))
             for cell in notebook["cells"] if cell["cell_type"] == "code"], status, reason
 
 
@@ -264,14 +266,20 @@ def _prepare(coursedir, job, path):
 
 
 def modules_for(coursedir, assignments):
-    """The modules worth importing in the workers: TensorFlow only if an assignment uses it."""
-    modules = list(DEFAULT_MODULES)
+    """The modules worth importing in the workers: TensorFlow only if an assignment uses it.
+
+    Returns:
+        ``(student_modules, checker_modules)``: what the sandboxed zygote and
+        the checker zygote import before the first submission.
+    """
+    student, checker = list(STUDENT_MODULES), list(CHECKER_MODULES)
     for assignment in assignments:
         folder = Path(coursedir.format_path(coursedir.source_directory, ".", assignment))
         text = " ".join(p.read_text(errors="replace") for p in folder.glob("*.ipynb"))
-        if ("import tensorflow" in text or "import keras" in text) and "tensorflow" not in modules:
-            modules.append("tensorflow")
-    return modules
+        if ("import tensorflow" in text or "import keras" in text) and "tensorflow" not in student:
+            student.append("tensorflow")
+            checker += ["tensorflow", "mlkit.tensorflow"]
+    return student, checker
 
 
 def find_jobs(coursedir, assignments=None):
@@ -353,8 +361,9 @@ def autograde(course, assignments=None, *, force=False, workers=None, sandbox=Tr
             return jobs
         api = NbGraderAPI(coursedir=coursedir, config=config)
         _STATE["timeout"] = config.Execute.get("timeout", 120) or 120
-        modules = modules_for(coursedir, {job.assignment for job in todo})
-        with Pool(workers, modules=modules, sandbox=sandbox) as pool:
+        modules, checker_modules = modules_for(coursedir, {job.assignment for job in todo})
+        with Pool(workers, modules=modules, checker_modules=checker_modules,
+                  sandbox=sandbox) as pool:
             _STATE["pool"], _STATE["futures"] = pool, {}
             prepared = {id(job): threading.Event() for job in todo}
             feeder = threading.Thread(target=_feed, args=(pool, coursedir, todo, prepared),

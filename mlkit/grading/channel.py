@@ -72,7 +72,17 @@ def _limited(iterable):
 
 
 class ChannelError(RuntimeError):
-    """The other side broke the protocol, closed the channel or did not answer in time."""
+    """The other side broke the protocol, closed the channel or did not answer in time.
+
+    Attributes:
+        timed_out: the other side did not answer in time.
+        earlier: the channel was already broken before this request was made.
+    """
+
+    def __init__(self, message, *, timed_out=False, earlier=False):
+        super().__init__(message)
+        self.timed_out = timed_out
+        self.earlier = earlier
 
 
 class RemoteError(Exception):
@@ -129,15 +139,21 @@ class _Peer:
         self.timeout = timeout
         self.seq = 0
         self.broken = None  # why the channel can no longer be used, once it cannot
+        self.timed_out = False
+        self._variables = []  # per request being answered or awaited: the variables it carried
+        self.last_gradients = None
 
-    def _send(self, message):
-        wire.send(self.sock, wire.encode(message, self._to_handle))
+    def _send(self, message, variables=None):
+        wire.send(self.sock, wire.encode(message, self._to_handle, variables))
 
     def _receive(self):
         data, buffers = wire.recv(self.sock)
-        return wire.decode(data, buffers, self._from_handle, tensor=self._tensor)
+        return wire.decode(data, buffers, self._from_handle, tensor=self._tensor,
+                           variable=self._variable)
 
     _tensor = None
+    _variable = None
+    _sends_variables = False  # the checker's variables cross as copies, copied back after
 
     def request(self, op, *args):
         """Send the request ``op(*args)`` and return the other side's answer.
@@ -150,11 +166,13 @@ class _Peer:
             ChannelError: the channel is closed, timed out or carries a malformed frame.
         """
         if self.broken:
-            raise ChannelError(self.broken)
+            raise ChannelError(self.broken, timed_out=self.timed_out, earlier=True)
         self.seq += 1
         seq = self.seq
+        variables = [] if self._sends_variables else None
+        self._variables.append(variables)
         try:
-            self._send({"seq": seq, "op": op, "args": list(args)})
+            self._send({"seq": seq, "op": op, "args": list(args)}, variables)
             while True:
                 message = self._receive()
                 if not isinstance(message, dict):
@@ -167,7 +185,13 @@ class _Peer:
                 self._answer(message)
         except (OSError, EOFError, wire.WireError) as error:
             self.broken = self._why_broken(error)
-            raise ChannelError(self.broken) from None
+            self.timed_out = isinstance(error, TimeoutError | socket.timeout)
+            raise ChannelError(self.broken, timed_out=self.timed_out) from None
+        finally:
+            self._variables.pop()
+        if variables:
+            _copy_back(variables, message.get("vars"))
+        self.last_gradients = message.get("grads")
         if "err" in message:
             raise _rebuild_error(message["err"] if isinstance(message["err"], dict) else {})
         return message.get("ok")
@@ -184,7 +208,9 @@ class _Peer:
         if type(seq) is not int or type(op) is not str or type(args) is not list:
             raise wire.WireError(f"a malformed request: {message!r}"[:500])
         try:
-            reply = {"re": seq, "ok": self._serve(op, args)}
+            value = self._serve(op, args)
+            reply = {"re": seq, **value.fields} if isinstance(value, _Reply) else \
+                {"re": seq, "ok": value}
         except BaseException as error:  # the request failed: the other side gets the error
             if isinstance(error, KeyboardInterrupt | SystemExit) and not self._is_student:
                 raise
@@ -197,6 +223,24 @@ class _Peer:
     _is_student = False
 
 
+class _Reply:
+    """An answer with more than its value: the fields of the reply message."""
+
+    def __init__(self, **fields):
+        self.fields = fields
+
+
+def _copy_back(variables, values):
+    """Assign to the checker's variables the values their copies ended with."""
+    for number, value in values if isinstance(values, list) else []:
+        if type(number) is int and 0 <= number < len(variables):
+            variable = variables[number]
+            if tuple(np.shape(value)) != tuple(variable.shape):
+                raise ValueError(f"the student's copy of a variable of shape "
+                                 f"{tuple(variable.shape)} came back with shape {np.shape(value)}")
+            variable.assign(np.asarray(value).astype(variable.dtype.as_numpy_dtype))
+
+
 class StudentPeer(_Peer):
     """The student's end: serves the checker's requests on the student's namespace.
 
@@ -204,16 +248,41 @@ class StudentPeer(_Peer):
         sock: the connected socket.
         namespace: the notebook's namespace (the IPython shell's ``user_ns``).
         run_cell: ``run_cell(source) -> (outputs, execution_count)``, for ``run``.
+        time_limit: a context manager factory that bounds the time of one request
+            (the cell's time limit), or None.
     """
 
     _is_student = True
 
-    def __init__(self, sock, namespace, run_cell):
+    def __init__(self, sock, namespace, run_cell, time_limit=None):
         super().__init__(sock)
         self.namespace = namespace
         self.run_cell = run_cell
+        self.time_limit = time_limit or contextlib.nullcontext
         self.objects = {}  # handle id -> the student's object the checker holds a handle to
         self.saved = {}  # name -> the values ``bind`` replaced, most recent last
+        self._incoming = {}  # number -> the copy of a checker's variable in the last message
+        tensorflow = sys.modules.get("tensorflow")
+        if tensorflow is not None:
+            self._tensor = tensorflow.constant
+
+    def _variable(self, value, number):
+        tensorflow = sys.modules.get("tensorflow")
+        if tensorflow is None:
+            return value
+        self._incoming[number] = tensorflow.Variable(value)
+        return self._incoming[number]
+
+    def _receive(self):
+        self._incoming = {}
+        return super()._receive()
+
+    def _answer(self, message):
+        self._variables.append(self._incoming)
+        try:
+            super()._answer(message)
+        finally:
+            self._variables.pop()
 
     def _to_handle(self, obj):
         key = id(obj)
@@ -228,7 +297,10 @@ class StudentPeer(_Peer):
         peer = self
 
         def lent(*args, **kwargs):
-            return peer.request("call", wire.Handle(handle.id, back=True), list(args), kwargs)
+            copies = peer._variables[-1] if peer._variables else {}
+            value = peer.request("call", wire.Handle(handle.id, back=True), list(args), kwargs,
+                                 [[n, v.numpy()] for n, v in copies.items()])
+            return _with_gradients(value, peer.last_gradients, copies)
 
         lent.__name__ = lent.__qualname__ = handle.type.rsplit(".", 1)[-1] or "lent"
         return lent
@@ -246,21 +318,29 @@ class StudentPeer(_Peer):
         if op == "run":
             outputs, count = self.run_cell(*args)
             return {"outputs": outputs, "execution_count": count}
-        with _quiet():
-            if op == "get":
-                (name,) = args
-                if name not in self.namespace:
-                    raise NameError(f"name {name!r} is not defined")
-                return self.namespace[name]
-            if op == "call":
-                function, call_args, kwargs = args
-                return function(*call_args, **kwargs)
-            if op == "getattr":
-                obj, name = args
-                return getattr(obj, name)
-            if op == "operator":
-                name, *operands = args
-                return _OPERATORS[name](*operands)
+        copies = self._variables[-1]
+        if copies:  # the copies of the checker's variables go back with the answer
+            with _quiet(), self.time_limit():
+                value = self._serve_quietly(op, args)
+            return _Reply(ok=value, vars=[[n, v.numpy()] for n, v in copies.items()])
+        with _quiet(), self.time_limit():
+            return self._serve_quietly(op, args)
+
+    def _serve_quietly(self, op, args):
+        if op == "get":
+            (name,) = args
+            if name not in self.namespace:
+                raise NameError(f"name {name!r} is not defined")
+            return self.namespace[name]
+        if op == "call":
+            function, call_args, kwargs = args
+            return function(*call_args, **kwargs)
+        if op == "getattr":
+            obj, name = args
+            return getattr(obj, name)
+        if op == "operator":
+            name, *operands = args
+            return _OPERATORS[name](*operands)
         if op == "bind":
             name, value = args
             self.saved.setdefault(name, []).append(self.namespace.get(name, _MISSING))
@@ -275,6 +355,32 @@ class StudentPeer(_Peer):
                 self.namespace[name] = previous
             return None
         raise ValueError(f"unknown request {op!r}")
+
+
+def _with_gradients(value, gradients, copies):
+    """``value`` with the gradients the checker computed attached, for the student's tape.
+
+    A function the checker lent returns a plain value; when it was computed
+    from variables the checker passed (and the student's process holds copies
+    of), the checker also sends the value's gradient with respect to each. The
+    value is then given back as the output of an operation on those copies
+    whose gradient is that one, so that a ``tf.GradientTape`` in the student's
+    code differentiates through the checker's function as if it had run here.
+    """
+    pairs = [(copies[n], g) for n, g in gradients or [] if n in copies and g is not None]
+    tensorflow = sys.modules.get("tensorflow")
+    if not pairs or tensorflow is None:
+        return value
+    result = tensorflow.constant(value)
+
+    @tensorflow.custom_gradient
+    def attached(*variables):
+        def gradient(upstream):
+            return [upstream * tensorflow.constant(g, dtype=upstream.dtype) for _, g in pairs]
+
+        return tensorflow.identity(result), gradient
+
+    return attached(*[variable for variable, _ in pairs])
 
 
 _MISSING = object()
@@ -299,6 +405,8 @@ class CheckerPeer(_Peer):
         timeout: seconds to wait for any one answer (None: forever).
         tensor: ``tensor(array) -> object`` to rebuild tensors (default: NumPy arrays).
     """
+
+    _sends_variables = True
 
     def __init__(self, sock, *, timeout=None, tensor=None):
         super().__init__(sock, timeout=timeout)
@@ -339,17 +447,30 @@ class CheckerPeer(_Peer):
             return super().request(op, *args)
 
     def _serve(self, op, args):
-        if op != "call" or len(args) != 3:
+        if op != "call" or len(args) not in (3, 4):
             raise PermissionError(f"the student's process may only call the functions it was "
                                   f"lent; it asked for {op!r}")
-        target, call_args, kwargs = args
+        target, call_args, kwargs, *copies = args
         if not isinstance(target, _Lent) or target.key not in self.lent:
             raise PermissionError("this function was lent for a check that has ended")
         function = self.lent[target.key]
         if type(call_args) is not list or type(kwargs) is not dict \
                 or not all(type(k) is str for k in kwargs):
             raise TypeError("a call's arguments must be a list and a dict of names")
-        return function(*call_args, **kwargs)
+        variables = next((v for v in reversed(self._variables) if v), None)
+        tensorflow = sys.modules.get("tensorflow")
+        if not variables or tensorflow is None:
+            return function(*call_args, **kwargs)
+        # The student's copies of the variables, as they are now; the value and its gradients
+        _copy_back(variables, copies[0] if copies else [])
+        with tensorflow.GradientTape() as tape:
+            tape.watch(variables)
+            value = function(*call_args, **kwargs)
+        gradients = None
+        if tensorflow.is_tensor(value) and value.shape.rank == 0 and value.dtype.is_floating:
+            gradients = [[n, None if g is None else g.numpy()]
+                         for n, g in enumerate(tape.gradient(value, variables))]
+        return _Reply(ok=value, grads=gradients)
 
     def bind(self, name, value):
         """Bind ``name`` in the student's namespace (until :meth:`unbind`).

@@ -85,6 +85,9 @@ class CellResult:
             :class:`~mlkit.testing.checks.CheckResult`'s fields.
         failure: for a test cell that failed, ``{"summary", "mistake", "link"}``
             of the failure (outside a named check: its visible part), else None.
+        lost: why the student's process did not complete the cell, when it
+            did not: "timeout" (it ran past the time limit and did not answer),
+            "running" (the process ended while it ran) or "not run" (ended earlier).
     """
 
     index: int
@@ -92,6 +95,7 @@ class CellResult:
     execution_count: int | None
     checks: list = field(default_factory=list)
     failure: dict | None = None
+    lost: str | None = None
 
 
 def _error(ename, evalue, lines=None):
@@ -152,6 +156,8 @@ def run_test_cell(cell, namespace, execution_count):
                                         "execution_count": execution_count,
                                         "data": {"text/plain": repr(value)}})
             except Exception as error:
+                if isinstance(error, ChannelError):
+                    result.lost = _lost(error)
                 name = "DeadKernelError" if isinstance(error, ChannelError) else \
                     getattr(error, "type_name", type(error).__name__)
                 outputs.append(_error(name, str(error), _traceback(error)))
@@ -166,12 +172,19 @@ def run_test_cell(cell, namespace, execution_count):
     return result
 
 
-def check_notebook(cells, peer):
+def check_notebook(cells, peer, *, respawn=None):
     """Run a notebook's code cells: the student's in their process, the tests here.
+
+    When the student's process ends in the middle of a cell (a crash, a kill,
+    a cell that ran past its time limit), that cell and the student's cells
+    after it are not run, as in a kernel that died; the test cells after it
+    fail. The test cells before it are still graded: ``respawn`` gives a
+    fresh student process, in which the cells that completed run again.
 
     Args:
         cells: the notebook's code cells, as :class:`Cell`, in order.
         peer: the :class:`~mlkit.grading.channel.CheckerPeer` of the student's process.
+        respawn: ``respawn() -> CheckerPeer`` of a fresh student process, or None.
 
     Returns:
         A :class:`CellResult` for every cell, in the order of ``cells``.
@@ -179,22 +192,55 @@ def check_notebook(cells, peer):
     namespace = StudentNamespace(peer)
     trusted = set(dir(builtins))
     results = {}
-    for count, cell in enumerate(cells, start=1):
+    ended = None  # the position of the cell during which the student's process ended
+    for position, cell in enumerate(cells):
         if cell.is_test:
             continue
+        if ended is not None:
+            results[cell.index] = CellResult(cell.index, [_error("DeadKernelError", "not run")],
+                                             position + 1, lost="not run")
+            continue
         try:
-            reply = peer.request("run", cell.source)
-            outputs = reply["outputs"] if isinstance(reply, dict) else []
+            reply = namespace.student.request("run", cell.source)
+            outputs = reply.get("outputs") if isinstance(reply, dict) else []
+            results[cell.index] = CellResult(cell.index, outputs if isinstance(outputs, list)
+                                             else [], position + 1)
         except ChannelError as error:
-            outputs = [_error("DeadKernelError", f"not run: {error}")]
-        results[cell.index] = CellResult(cell.index, outputs if isinstance(outputs, list) else [],
-                                         count)
+            results[cell.index] = CellResult(cell.index, [_error("DeadKernelError", str(error))],
+                                             position + 1, lost=_lost(error))
+            ended = position
+            if respawn is not None:
+                namespace.student = _replay(respawn(), cells[:position])
+            continue
         if cell.is_setup:
             _run_trusted(cell, namespace, trusted)
-    for count, cell in enumerate(cells, start=1):
-        if cell.is_test:
-            results[cell.index] = run_test_cell(cell, namespace, count)
+    for position, cell in enumerate(cells):
+        if not cell.is_test:
+            continue
+        if ended is not None and position > ended:
+            results[cell.index] = CellResult(cell.index, [_error("DeadKernelError", "not run")],
+                                             position + 1, lost="not run")
+        else:
+            results[cell.index] = run_test_cell(cell, namespace, position + 1)
     return [results[cell.index] for cell in cells]
+
+
+def _replay(peer, cells):
+    """``peer``, after running again the student's cells among ``cells`` (their outputs unused)."""
+    for cell in cells:
+        if not cell.is_test:
+            try:
+                peer.request("run", cell.source)
+            except ChannelError:
+                break  # the tests that need this process fail with the channel's error
+    return peer
+
+
+def _lost(error):
+    """How a :class:`ChannelError` lost the cell: "timeout", "running" or "not run"."""
+    if error.earlier:
+        return "not run"
+    return "timeout" if error.timed_out else "running"
 
 
 def _run_trusted(cell, namespace, trusted):

@@ -390,7 +390,19 @@ class Runner:
             outputs = self.run_cell(source)
             return outputs, self.shell.execution_count - 1
 
-        StudentPeer(sock, self.shell.user_ns, run_cell).serve()
+        StudentPeer(sock, self.shell.user_ns, run_cell, self.time_limit).serve()
+
+    @contextlib.contextmanager
+    def time_limit(self):
+        """Interrupt the block with :class:`CellTimeoutError` after the cell's time limit."""
+        saved = signal.getsignal(signal.SIGALRM)
+        signal.signal(signal.SIGALRM, self._on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, self.timeout)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, saved)
 
     def run(self, notebook, on_cell=None):
         """Run every code cell of ``notebook`` (an nbformat dict) in place.

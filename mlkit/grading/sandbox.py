@@ -24,6 +24,7 @@ import queue
 import shutil
 import signal
 import site
+import socket
 import subprocess
 import sys
 import tempfile
@@ -36,7 +37,9 @@ import mlkit
 
 __all__ = ["Pool", "SandboxError", "Worker", "execute", "protections", "worker_environment"]
 
-DEFAULT_MODULES = ("numpy", "mlkit", "mlkit.testing", "mlkit.numpy")
+# What each kind of zygote imports before any job (TensorFlow is added when an assignment needs it)
+STUDENT_MODULES = ("numpy", "mlkit", "mlkit.datasets")
+CHECKER_MODULES = ("numpy", "mlkit.testing", "mlkit.numpy", "mlkit.grading.checker")
 SANDBOX_HOME = "/tmp/home"
 # one thread per numerical library: the pool already runs one worker per CPU
 _THREAD_COUNTS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
@@ -150,9 +153,15 @@ def worker_environment(*, sandbox, data_dir=None, scratch=None):
     return env
 
 
-def _bwrap_command(bwrap, python, modules, data_dir, env):
+# What of the mlkit package the students' processes may import: no reference
+# implementation (mlkit.numpy, mlkit.tensorflow, mlkit.testing and its mistake
+# tables), so that no route leads a submission to the course's answers.
+STUDENT_PACKAGE = ("__init__.py", "datasets", "grading", "plotting.py")
+
+
+def _bwrap_command(bwrap, python, modules, data_dir, env, control):
     """The bwrap command line of a worker; ``env`` is all its environment (``--clearenv``)."""
-    binds = {Path(sys.base_prefix), Path(sys.prefix), Path(mlkit.__file__).resolve().parent}
+    package = Path(mlkit.__file__).resolve().parent
     command = [bwrap, "--die-with-parent", "--unshare-all", "--new-session",
                "--uid", "65534", "--gid", "65534",
                "--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev",
@@ -166,44 +175,129 @@ def _bwrap_command(bwrap, python, modules, data_dir, env):
             command += ["--ro-bind", "/" + name, "/" + name]
     for path in ("/etc/fonts", "/etc/ld.so.cache", "/etc/localtime", "/etc/ssl"):
         command += ["--ro-bind-try", path, path]
-    for path in sorted(binds):
+    for path in sorted({Path(sys.base_prefix), Path(sys.prefix)}):
         command += ["--ro-bind", str(path), str(path)]
+    command += ["--tmpfs", str(package)]  # hides a copy installed in site-packages, too
+    for name in STUDENT_PACKAGE:
+        command += ["--ro-bind", str(package / name), str(package / name)]
     if data_dir:
         command += ["--ro-bind", str(data_dir), str(data_dir)]
-    return [*command, python, "-m", "mlkit.grading.zygote", *modules]
+    return [*command, python, "-m", "mlkit.grading.zygote", "--control", str(control), *modules]
+
+
+class _Zygote:
+    """One zygote process (:mod:`mlkit.grading.zygote`) and its pipes, control socket and log."""
+
+    def __init__(self, command, *, env, cwd=None, preexec=None):
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+        self.ready = False
+        self.control, theirs = socket.socketpair()
+        try:  # "{control}" in the command is the number of the zygote's end of the socket
+            self.process = subprocess.Popen(
+                [part.replace("{control}", str(theirs.fileno())) for part in command],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, env=env,
+                cwd=cwd, text=True, bufsize=1, preexec_fn=preexec, pass_fds=[theirs.fileno()])
+        finally:
+            theirs.close()
+
+    def wait_ready(self, what):
+        if self.ready:
+            return
+        ready = self.read()
+        if ready is None or ready.get("event") != "ready":
+            raise SandboxError(f"the {what} did not start: {self.stderr()[-2000:]}")
+        self.ready = True
+
+    def read(self):
+        line = self.process.stdout.readline()
+        return json.loads(line) if line else None
+
+    def send(self, job, sock):
+        """Send a job and its end of the channel; False if the zygote is gone."""
+        try:
+            self.process.stdin.write(json.dumps(job) + "\n")
+            self.process.stdin.flush()
+            socket.send_fds(self.control, [b"J"], [sock.fileno()])
+        except (BrokenPipeError, ConnectionError):
+            return False
+        return True
+
+    def say(self, line):
+        with contextlib.suppress(BrokenPipeError, ConnectionError, ValueError):
+            self.process.stdin.write(line + "\n")
+            self.process.stdin.flush()
+
+    def stderr(self):
+        self.log.seek(0)
+        return self.log.read().decode("utf-8", "replace")
+
+    def close(self):
+        with contextlib.suppress(OSError):
+            self.process.stdin.close()
+        self.process.kill()
+        self.process.wait()
+        self.process.stdout.close()
+        self.control.close()
+        self.log.close()
 
 
 class Worker:
-    """One pre-warmed zygote, in a sandbox unless ``sandbox=False``.
+    """A pre-warmed student zygote, in a sandbox unless ``sandbox=False``, and its checker.
+
+    Each notebook runs in two processes: the student's cells in a child of the
+    sandboxed zygote, the test cells in a child of the checker zygote, which
+    runs outside the sandbox with the course's checks and references and
+    reaches the student's child only through the channel of
+    :mod:`mlkit.grading.channel` (see :mod:`mlkit.grading.checker`).
 
     Args:
-        modules: modules the zygote imports before any submission runs (include
-            "tensorflow" for assignments that use it: that is where the time goes).
-        sandbox: run inside bubblewrap (the default); False runs the zygote
-            unconfined, for machines without bwrap, when you accept the risk.
+        modules: modules the student zygote imports before any submission runs
+            (include "tensorflow" for assignments that use it: that is where the
+            time goes). mlkit's reference implementations are not in its sandbox.
+        checker_modules: modules the checker zygote imports.
+        sandbox: run the students' code inside bubblewrap (the default); False
+            runs it unconfined, for machines without bwrap, when you accept the risk.
         data_dir: a data directory to mount read-only as ``MLKIT_DATA_DIR``
             (default: the ``MLKIT_DATA_DIR`` of this process, if set).
         max_processes: the most processes and threads a submission may have.
     """
 
-    def __init__(self, modules=DEFAULT_MODULES, *, sandbox=True, data_dir=None,
-                 max_processes=512, wait=True):
+    def __init__(self, modules=STUDENT_MODULES, *, checker_modules=CHECKER_MODULES,
+                 sandbox=True, data_dir=None, max_processes=512, wait=True):
         self.modules = list(modules)
+        self.checker_modules = list(checker_modules)
         self.sandbox = sandbox
         self.data_dir = data_dir or os.environ.get("MLKIT_DATA_DIR")
         self.max_processes = max_processes
-        self.process = None
+        self.student = self.checker = None
         self.cgroup = None
-        self.log = None
         self.start(wait=wait)
 
+    @property
+    def process(self):
+        """The student zygote's process (the sandbox)."""
+        return self.student.process if self.student else None
+
+    @property
+    def log(self):
+        return self.student.log if self.student else None
+
     def start(self, wait=True):
-        """Start the zygote; with ``wait``, wait until it has imported its modules.
+        """Start both zygotes; with ``wait``, wait until they have imported their modules.
 
         The thread that starts a worker must outlive it: the sandbox dies with
         the thread that made it (``--die-with-parent``).
         """
-        self.log = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+        if self.checker is None:
+            self.checker = _Zygote([sys.executable, "-m", "mlkit.grading.zygote", "--checker",
+                                    "--control", "{control}", *self.checker_modules],
+                                   env=dict(os.environ, PYTHONUNBUFFERED="1",
+                                            TF_CPP_MIN_LOG_LEVEL="2"))
+        self._start_student()
+        if wait:
+            self.wait_ready()
+
+    def _start_student(self):
         preexec = None
         workdir = None
         if self.sandbox:
@@ -214,7 +308,8 @@ class Worker:
             # bwrap itself gets the allow-list too: its environment stays readable as
             # /proc/1/environ inside the sandbox
             env = worker_environment(sandbox=True, data_dir=self.data_dir)
-            command = _bwrap_command(bwrap, sys.executable, self.modules, self.data_dir, env)
+            command = _bwrap_command(bwrap, sys.executable, self.modules, self.data_dir, env,
+                                     "{control}")
             root = _pids_cgroup_root() if os.geteuid() == 0 else None
             if root is not None:
                 self.cgroup = root / f"mlkit-grading-{os.getpid()}-{next(_counter)}"
@@ -228,27 +323,18 @@ class Worker:
         else:
             workdir = tempfile.mkdtemp(prefix="mlkit-grading-")
             env = worker_environment(sandbox=False, data_dir=self.data_dir, scratch=workdir)
-            command = [sys.executable, "-m", "mlkit.grading.zygote", *self.modules]
-        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=self.log, env=env, cwd=workdir, text=True,
-                                        bufsize=1, preexec_fn=preexec)
-        if wait:
-            self.wait_ready()
+            command = [sys.executable, "-m", "mlkit.grading.zygote", "--control", "{control}",
+                       *self.modules]
+        self.student = _Zygote(command, env=env, cwd=workdir, preexec=preexec)
 
     def wait_ready(self):
-        """Wait until the zygote has imported its modules, or raise :class:`SandboxError`."""
-        ready = self._read()
-        if ready is None or ready.get("event") != "ready":
-            raise SandboxError(f"the grading worker did not start: {self.stderr()[-2000:]}")
+        """Wait until both zygotes have imported their modules, or raise :class:`SandboxError`."""
+        self.student.wait_ready("grading worker")
+        self.checker.wait_ready("checker")
 
     def stderr(self):
-        """What the zygote printed on stderr (import warnings, crashes), as text."""
-        self.log.seek(0)
-        return self.log.read().decode("utf-8", "replace")
-
-    def _read(self):
-        line = self.process.stdout.readline()
-        return json.loads(line) if line else None
+        """What the student zygote printed on stderr (import warnings, crashes), as text."""
+        return self.student.stderr()
 
     def limits(self):
         """The resource limits each child sets before it runs student code."""
@@ -258,7 +344,7 @@ class Worker:
         return limits
 
     def run(self, cells, *, timeout=120, files=None):
-        """Run code cells in a fresh child of the zygote.
+        """Run a notebook's code cells: the student's in the sandbox, the tests in the checker.
 
         Args:
             cells: list of dicts with "index", "source" and "nbgrader" (the cell's metadata).
@@ -268,53 +354,93 @@ class Worker:
 
         Returns:
             ``(results, status, reason)``: results maps a cell index to
-            ``{"outputs", "execution_count"}`` for the cells that completed;
-            status is "ok" or "died", with ``reason`` saying what happened. A
-            zygote killed with its child (a submission that kills every process
-            in its sandbox) is started again, and the job ends "died".
+            ``{"outputs", "execution_count", "checks", "failure"}`` (see
+            :class:`mlkit.grading.checker.CellResult`); status is "ok" or
+            "died", with ``reason`` saying what happened to the student's
+            process. A sandbox whose processes were all killed (a submission
+            that kills every process it can) is started again for the next job.
+
+        Raises:
+            SandboxError: when the checker itself failed.
         """
-        job = {"cells": cells, "timeout": timeout, "files": files or {},
-               "limits": self.limits()}
+        student_job = {"timeout": timeout, "files": files or {}, "limits": self.limits()}
+        ours, theirs = socket.socketpair()
         try:
-            self.process.stdin.write(json.dumps(job) + "\n")
-            self.process.stdin.flush()
-        except BrokenPipeError:
-            reason = f"the grading worker had stopped: {self.stderr()[-1000:]}"
-            self.restart()
-            raise SandboxError(reason) from None
-        results = {}
-        while True:
-            message = self._read()
-            if message is None:  # the zygote died: the submission killed it, or the OOM killer did
-                running = next((c["index"] for c in cells if c["index"] not in results), None)
-                where = "after its last cell" if running is None else f"while cell {running} ran"
-                reason = (f"every process of the submission's sandbox was killed {where} "
-                          "(by the submission's own code, or for lack of memory)")
-                self.restart()
-                return results, "died", reason
-            if message["event"] == "cell":
-                results[message["index"]] = {"outputs": message["outputs"],
-                                             "execution_count": message["execution_count"]}
-            elif message["event"] == "done":
-                return results, message["status"], message["reason"]
+            sent = self.student.send(student_job, theirs)
+            if not self.checker.send({"timeout": timeout, "cells": cells}, ours):
+                raise SandboxError(f"the checker had stopped: {self.checker.stderr()[-1000:]}")
+        finally:
+            ours.close()
+            theirs.close()
+        results, ends = None, []
+        while (message := self.checker.read()) is not None and message["event"] != "done":
+            if message["event"] == "result":
+                results = {cell["index"]: cell for cell in message["cells"]}
+            elif message["event"] == "respawn":  # the student's process ended: a fresh one
+                ends.append(self._end_student_job(sent))
+                ours, theirs = socket.socketpair()
+                sent = self.student.send(student_job, theirs)
+                socket.send_fds(self.checker.control, [b"S"], [ours.fileno()])
+                ours.close()
+                theirs.close()
+        if results is None:
+            reason = f"the checker stopped: {self.checker.stderr()[-2000:]}"
+            self._restart_checker()
+            raise SandboxError(reason)
+        ends.append(self._end_student_job(sent))
+        lost = [results[c["index"]] for c in cells if results.get(c["index"], {}).get("lost")]
+        status, reason = next(((s, r) for s, r in ends if s != "ok"), ends[-1])
+        if status == "killed":
+            reason = ("every process of the submission's sandbox was killed{where} (by the "
+                      "submission's own code, or for lack of memory)")
+        elif lost and lost[0]["lost"] == "timeout":
+            reason = (f"the submission's process was stopped{{where}}: the cell ran past the time "
+                      f"limit of {timeout} s and could not be interrupted")
+        elif lost and status == "ok":
+            reason = "the submission's process stopped{where}"
+        elif lost:
+            reason = reason + "{where}"
+        if lost or status != "ok":
+            status = "died"
+            _explain(lost, reason.format(where=""), timeout)
+            reason = reason.format(where=f" while cell {lost[0]['index']} ran" if lost else "")
+        return results, status, reason
+
+    def _end_student_job(self, sent):
+        """Stop the student's child of the current job; ``(status, reason)`` of its end.
+
+        The status is "killed" when the zygote itself was killed (it is started again).
+        """
+        self.student.say("stop")
+        done = self.student.read() if sent else None
+        if done is None:
+            self._restart_student()
+            return "killed", None
+        return done["status"], done.get("reason")
+
+    def _restart_student(self):
+        self.student.close()
+        if self.cgroup is not None:
+            self._remove_cgroup()
+        self._start_student()
+        self.student.wait_ready("grading worker")
+
+    def _restart_checker(self):
+        self.checker.close()
+        self.checker = None
+        self.start()
 
     def restart(self):
-        """Stop the zygote, whatever its state, and start a fresh one."""
+        """Stop both zygotes, whatever their state, and start fresh ones."""
         self.close()
         self.start()
 
     def close(self):
-        """Stop the zygote and remove its cgroup."""
-        if self.process is not None:
-            with contextlib.suppress(OSError):
-                self.process.stdin.close()
-            self.process.kill()
-            self.process.wait()
-            self.process.stdout.close()
-            self.process = None
-        if self.log is not None:
-            self.log.close()
-            self.log = None
+        """Stop both zygotes and remove the cgroup."""
+        for zygote in (self.student, self.checker):
+            if zygote is not None:
+                zygote.close()
+        self.student = self.checker = None
         if self.cgroup is not None:
             self._remove_cgroup()
 
@@ -341,6 +467,22 @@ class Worker:
         self.close()
 
 
+def _explain(lost, reason, timeout):
+    """Give each cell the student's process did not complete the error that says why."""
+    for result in lost:
+        if result["lost"] == "timeout":
+            error = ("CellTimeoutError", f"this cell ran for more than {timeout} s, the time "
+                                         "limit of a cell when the notebook is graded, and could "
+                                         "not be interrupted")
+        elif result["lost"] == "running":
+            error = ("DeadKernelError", f"{reason} while running this cell")
+        else:
+            error = ("DeadKernelError", f"not run: {reason} in an earlier cell")
+        result["outputs"] = [o for o in result["outputs"] if o.get("output_type") != "error"]
+        result["outputs"].append({"output_type": "error", "ename": error[0], "evalue": error[1],
+                                  "traceback": [f"{error[0]}: {error[1]}"]})
+
+
 def _cells(notebook):
     return [{"index": index, "source": cell["source"] if isinstance(cell["source"], str)
              else "".join(cell["source"]), "nbgrader": cell.get("metadata", {}).get("nbgrader", {})}
@@ -350,9 +492,11 @@ def _cells(notebook):
 def execute(notebook, worker, *, timeout=120, files=None):
     """Execute a notebook (an nbformat node or dict) on a worker; fill in its outputs in place.
 
-    Every code cell gets outputs: a cell that could not run because the kernel
-    died before it gets an error output saying so, so that nbgrader never
-    mistakes a test cell that did not run for one that passed.
+    Every code cell gets outputs: a cell that could not run because the
+    student's process died before it gets an error output saying so, so that
+    nbgrader never mistakes a test cell that did not run for one that passed.
+    Each test cell's named checks are recorded, as data, in its metadata
+    (``mlkit.checks``, and ``mlkit.failure`` when it failed).
 
     Returns:
         ``(status, reason)`` as from :meth:`Worker.run`.
@@ -366,6 +510,9 @@ def execute(notebook, worker, *, timeout=120, files=None):
                 "execution_count": None}
             cell["outputs"] = result["outputs"]
             cell["execution_count"] = result["execution_count"]
+            if result.get("checks") or result.get("failure"):
+                cell.setdefault("metadata", {})["mlkit"] = {
+                    "checks": result.get("checks", []), "failure": result.get("failure")}
     return status, reason
 
 

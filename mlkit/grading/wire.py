@@ -15,6 +15,7 @@ bytes                       a buffer
 NumPy array                 ``{"$": "array", "dtype", "shape", "b"}`` and a buffer
 NumPy scalar                ``{"$": "scalar", "dtype", "b"}`` and a buffer
 TensorFlow tensor           ``{"$": "tensor", "v": <array>}``
+TensorFlow variable         ``{"$": "variable", "v": <array>, "id"}`` (a copy; see below)
 anything else               ``{"$": "handle", "id", "type", "callable", "back"}``
 ==========================  ==============================================
 
@@ -23,6 +24,10 @@ Arrays cross as their raw bytes, and only arrays of a base numeric dtype
 string or structured array. A frame is an 8-byte header (the length of its
 JSON part and the number of its buffers), the JSON, then each buffer after its
 8-byte length.
+
+A variable crosses as a copy with a number: the receiver makes its own
+variable of that value, and the sender's peer copies the final values back
+once the request that carried it is answered (:mod:`mlkit.grading.channel`).
 
 Example:
     >>> import socket
@@ -87,13 +92,23 @@ def _is_tensor(value):
         and hasattr(value, "dtype") and hasattr(value, "shape") and not hasattr(value, "assign")
 
 
-def encode(value, to_handle):
+def is_variable(value):
+    """True for a TensorFlow variable (a tensor whose value can be assigned)."""
+    module = type(value).__module__ or ""
+    return module.startswith(("tensorflow", "keras")) and hasattr(value, "assign") \
+        and hasattr(value, "numpy") and hasattr(value, "dtype")
+
+
+def encode(value, to_handle, variables=None):
     """``(json_bytes, buffers)`` for ``value``.
 
     Args:
         value: plain data, possibly holding other objects.
         to_handle: ``to_handle(obj) -> Handle`` for an object that is not plain
             data (it stays with its owner); None to refuse such objects.
+        variables: a list to which each TensorFlow variable in ``value`` is
+            appended, to cross as a copy numbered by its place in the list; None
+            to send variables as handles.
 
     Raises:
         TypeError: when ``to_handle`` is None and ``value`` holds an object
@@ -103,7 +118,7 @@ def encode(value, to_handle):
     seen = set()
 
     def array(a):
-        a = np.ascontiguousarray(a)
+        a = a if a.flags.c_contiguous else a.copy(order="C")  # (ascontiguousarray makes 0-d 1-d)
         _dtype(a.dtype.str)
         buffers.append(a.tobytes())
         return {"$": "array", "dtype": a.dtype.str, "shape": list(a.shape), "b": len(buffers) - 1}
@@ -138,6 +153,11 @@ def encode(value, to_handle):
                 return {"$": "dict", "v": [[walk(k), walk(x)] for k, x in v.items()]}
             finally:
                 seen.discard(id(v))
+        if variables is not None and is_variable(v):
+            value = v.numpy()
+            if isinstance(value, np.ndarray | np.generic) and value.dtype.kind in _BASE_KINDS:
+                variables.append(v)
+                return {"$": "variable", "v": array(np.asarray(value)), "id": len(variables) - 1}
         if _is_tensor(v):
             value = v.numpy()
             if isinstance(value, np.ndarray | np.generic) and value.dtype.kind in _BASE_KINDS:
@@ -155,7 +175,7 @@ def encode(value, to_handle):
     return data, buffers
 
 
-def decode(data, buffers, from_handle, *, tensor=None):
+def decode(data, buffers, from_handle, *, tensor=None, variable=None):
     """The value that :func:`encode` wrote, rebuilt from plain data only.
 
     Args:
@@ -164,6 +184,8 @@ def decode(data, buffers, from_handle, *, tensor=None):
         from_handle: ``from_handle(Handle) -> object`` for the handles in the
             value; None to refuse handles.
         tensor: ``tensor(array) -> object`` to rebuild a tensor (default: the array).
+        variable: ``variable(array, number) -> object`` to make the copy of a
+            variable (default: the array).
 
     Raises:
         WireError: for anything that is not plain data as :func:`encode` writes it.
@@ -243,6 +265,12 @@ def decode(data, buffers, from_handle, *, tensor=None):
                 raise WireError("a tensor is sent as an array")
             value = array(inner)
             return tensor(value) if tensor is not None else value
+        if kind == "variable":
+            inner, number = node.get("v"), node.get("id")
+            if type(inner) is not dict or inner.get("$") != "array" or type(number) is not int:
+                raise WireError("a variable is sent as an array and a number")
+            value = array(inner)
+            return variable(value, number) if variable is not None else value
         if kind == "handle":
             number, type_name = node.get("id"), node.get("type", "")
             is_callable, back = node.get("callable", False), node.get("back", False)

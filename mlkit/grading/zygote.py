@@ -1,29 +1,39 @@
-"""A pre-warmed fork server that runs one notebook per child process.
+"""Pre-warmed fork servers: one for the students' code, in the sandbox, one for the checker.
 
-Run inside the sandbox as ``python -m mlkit.grading.zygote MODULE...``. The
-zygote imports the given modules (NumPy, mlkit, TensorFlow...) once, takes a
-:class:`~mlkit.grading.runner.Pristine` snapshot of them, says ``ready``, and
-then serves jobs read from its standard input, one JSON object per line. For
-each job it forks a child, which starts from the zygote's memory as it was
-before any student code ran, so no state passes from one submission to the
-next, and sends it the notebook's code cells one at a time (a cell's hidden
-tests are not in the child's memory before that cell runs). The zygote itself
-never runs student code: it watches each cell's time, and when the child is
-done, killed or crashed, it kills every process left in the sandbox's PID
-namespace and empties the writable directories before the next job.
+Run as ``python -m mlkit.grading.zygote [--checker] --control FD MODULE...``.
+A zygote imports the given modules (NumPy, mlkit, TensorFlow...) once, says
+``ready``, then serves jobs read from its standard input, one JSON object per
+line, each with a connected socket passed on the control socket ``FD``
+(``SCM_RIGHTS``). For each job it forks a child that starts from the zygote's
+memory as it was before any job ran, so nothing passes from one submission to
+the next.
+
+- The **student zygote** runs in the sandbox. Its child writes the
+  submission's files, sets its limits and serves the checker's requests on
+  the job's socket (:meth:`mlkit.grading.runner.Runner.serve`): it runs the
+  student's cells and answers for the student's names. When the parent sends
+  ``stop`` (the checker is done) or the child ends, the zygote kills every
+  process left in the sandbox's PID namespace and empties the writable
+  directories, then says ``done`` with the child's fate.
+- The **checker zygote** runs outside the sandbox, trusted, with the course's
+  checks imported. Its child runs :func:`mlkit.grading.checker.check_notebook`
+  on the job's cells over the socket and sends the results.
 
 Messages to the parent (one JSON object per line on the original stdout):
-``{"event": "ready"}``, then per job ``{"event": "cell", "index", "outputs",
-"execution_count"}`` for every code cell and ``{"event": "done", "status",
-"reason"}`` where status is "ok" or "died".
+``{"event": "ready"}``; per job, from the checker ``{"event": "result",
+"cells": [...]}`` then ``{"event": "done"}``, and from the student zygote
+``{"event": "done", "status", "reason"}`` where status is "ok" or "died".
 """
 
+import argparse
 import base64
 import contextlib
+import dataclasses
 import importlib
 import json
 import os
 import resource
+import selectors
 import shutil
 import signal
 import socket
@@ -33,7 +43,8 @@ from pathlib import Path
 
 __all__ = ["main"]
 
-GRACE = 5.0  # seconds beyond a cell's limit before the child is killed from outside
+GRACE = 5.0  # seconds beyond a cell's limit before a request counts as unanswered
+SERVED = 86  # the exit status of a student's child that served until the checker was done
 SCRATCH = Path(os.environ.get("MLKIT_GRADING_SCRATCH", "/tmp"))
 
 
@@ -42,14 +53,33 @@ def _send(stream, message):
     stream.flush()
 
 
-def _recv_line(sock_file):
-    line = sock_file.readline()
-    return json.loads(line) if line else None
+class _Lines:
+    """Lines of a file descriptor, read without buffering so that ``select`` stays exact."""
 
+    def __init__(self, fd):
+        self.fd, self.pending = fd, b""
 
-def _error(ename, evalue):
-    return {"output_type": "error", "ename": ename, "evalue": evalue,
-            "traceback": [f"{ename}: {evalue}"]}
+    def ready_line(self):
+        """The next complete line if one is buffered, else None."""
+        if b"\n" in self.pending:
+            line, self.pending = self.pending.split(b"\n", 1)
+            return line.decode()
+        return None
+
+    def read_line(self):
+        """The next line, blocking; None at the end of the input."""
+        while (line := self.ready_line()) is None:
+            data = os.read(self.fd, 1 << 20)
+            if not data:
+                return None
+            self.pending += data
+        return line
+
+    def fill(self):
+        """Read what is available now; False at the end of the input."""
+        data = os.read(self.fd, 1 << 20)
+        self.pending += data
+        return bool(data)
 
 
 def _limit(limits):
@@ -68,10 +98,13 @@ def _limit(limits):
         resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
 
 
-def _child(sock, job, runner):
-    """In the forked child: run cells as the zygote sends them, reply with their outputs."""
+def _student_child(sock, job, runner):
+    """In the forked child: set up the submission's folder and limits, then serve the checker."""
     try:
         os.setsid()  # its own process group, which the zygote kills when the job ends
+        # nothing but the job's socket: not the zygote's messages to the parent, nor its control
+        os.closerange(3, sock.fileno())
+        os.closerange(sock.fileno() + 1, resource.getrlimit(resource.RLIMIT_NOFILE)[0])
         workdir = SCRATCH / "work"
         workdir.mkdir(parents=True, exist_ok=True)
         for name, data in job.get("files", {}).items():
@@ -87,15 +120,10 @@ def _child(sock, job, runner):
         os.dup2(devnull, 0)
         runner.configure(timeout=job.get("timeout", 120),
                          max_output_bytes=job.get("max_output_bytes", 1_000_000))
-        stream = sock.makefile("rw", encoding="utf-8")
-        while (request := _recv_line(stream)) is not None:
-            cell = {"cell_type": "code", "source": request["source"],
-                    "metadata": {"nbgrader": request.get("nbgrader", {})}}
-            runner.run({"cells": [cell]})
-            _send(stream, {"outputs": cell["outputs"],
-                           "execution_count": cell["execution_count"]})
+        runner.serve(sock)
+        os._exit(SERVED)
     finally:
-        os._exit(0)
+        os._exit(1)
 
 
 def _others():
@@ -113,7 +141,7 @@ def _kill_everything_else(pid):
     """
     sandboxed = os.environ.get("MLKIT_GRADING_SANDBOX") == "1"
     for _ in range(1000):
-        for target in ([-1] if sandboxed else []) + [-pid]:
+        for target in ([-1] if sandboxed else []) + [-pid, pid]:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(target, signal.SIGKILL)
         while True:
@@ -137,79 +165,121 @@ def _wipe():
 
 def _describe(status):
     if os.WIFSIGNALED(status):
-        number = os.WTERMSIG(status)
-        name = signal.Signals(number).name
+        name = signal.Signals(os.WTERMSIG(status)).name
         why = {"SIGSEGV": "a segmentation fault", "SIGKILL": "it was killed (out of memory?)",
                "SIGABRT": "an abort"}.get(name, name)
-        return f"the kernel crashed ({name}: {why})"
-    return f"the kernel exited (status {os.WEXITSTATUS(status)}: sys.exit() or os._exit())"
+        return f"the submission's process crashed ({name}: {why})"
+    return (f"the submission's process exited (status {os.WEXITSTATUS(status)}: sys.exit() or "
+            "os._exit())")
 
 
-def _serve(job, out, runner):
-    parent_sock, child_sock = socket.socketpair()
+def _receive_socket(control):
+    _, fds, _, _ = socket.recv_fds(control, 1, 1)
+    if len(fds) != 1:
+        raise RuntimeError("a job came without its socket")
+    return socket.socket(fileno=fds[0])
+
+
+def _serve_student(job, sock, lines, out, runner):
+    """Run one job's child; end it when the parent says ``stop``; clean up; say ``done``."""
     pid = os.fork()
     if pid == 0:
-        parent_sock.close()
-        _child(child_sock, job, runner)
-    child_sock.close()
-    stream = parent_sock.makefile("rw", encoding="utf-8")
-    cells = job["cells"]
-    dead = None
-    for index, cell in enumerate(cells):
-        if dead is None:
-            try:
-                _send(stream, cell)
-            except (BrokenPipeError, ConnectionResetError):
-                dead = "the kernel stopped"
-        reply = None
-        if dead is None:
-            parent_sock.settimeout(job.get("timeout", 120) + GRACE)
-            try:
-                reply = _recv_line(stream)
-            except (TimeoutError, OSError):
-                os.kill(pid, signal.SIGKILL)
-                dead = (f"the kernel was stopped: cell {index} ran past the time limit of "
-                        f"{job.get('timeout', 120)} s and could not be interrupted")
-                _send(out, {"event": "cell", "index": cell["index"], "execution_count": None,
-                            "outputs": [_error("CellTimeoutError", dead)]})
-                continue
-            if reply is None:
-                _, status = os.waitpid(pid, 0)
-                dead = _describe(status)
-                _send(out, {"event": "cell", "index": cell["index"], "execution_count": None,
-                            "outputs": [_error("DeadKernelError",
-                                               f"{dead} while running this cell")]})
-                continue
-        if reply is None:
-            _send(out, {"event": "cell", "index": cell["index"], "execution_count": None,
-                        "outputs": [_error("DeadKernelError", f"not run: {dead} in an "
-                                                              "earlier cell")]})
+        _student_child(sock, job, runner)
+    sock.close()
+    selector = selectors.DefaultSelector()
+    selector.register(lines.fd, selectors.EVENT_READ)
+    fate = None
+    while True:
+        if fate is None:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                fate = status
+        if lines.ready_line() is not None:  # "stop": the checker is done with this submission
+            break
+        if selector.select(timeout=0.05) and not lines.fill():
+            break  # the parent is gone
+    selector.close()
+    for _ in range(100):  # the checker closed the channel: the child ends by itself, soon
+        if fate is not None:
+            break
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            fate = status
         else:
-            _send(out, {"event": "cell", "index": cell["index"], **reply})
-    parent_sock.close()
+            time.sleep(0.01)
     _kill_everything_else(pid)
     _wipe()
-    _send(out, {"event": "done", "status": "ok" if dead is None else "died", "reason": dead})
+    died = fate is not None and not (os.WIFEXITED(fate) and os.WEXITSTATUS(fate) == SERVED)
+    _send(out, {"event": "done", "status": "died" if died else "ok",
+                "reason": _describe(fate) if died else None})
+
+
+def _serve_checker(job, sock, out, control):
+    """Fork a child that checks one notebook over ``sock``; pass its results on.
+
+    When the student's process ends early, the child asks the parent for a
+    fresh one (``{"event": "respawn"}``) and gets its socket on ``control``.
+    """
+    pid = os.fork()
+    if pid == 0:
+        try:
+            from mlkit.grading.channel import CheckerPeer
+            from mlkit.grading.checker import Cell, check_notebook
+
+            tensor = None
+            if "tensorflow" in sys.modules:
+                tensor = sys.modules["tensorflow"].constant
+
+            def connect(sock):
+                return CheckerPeer(sock, timeout=job.get("timeout", 120) + GRACE, tensor=tensor)
+
+            def respawn():
+                _send(out, {"event": "respawn"})
+                return connect(_receive_socket(control))
+
+            results = check_notebook([Cell(**cell) for cell in job["cells"]], connect(sock),
+                                     respawn=respawn)
+            sock.close()
+            _send(out, {"event": "result", "cells": [dataclasses.asdict(r) for r in results]})
+        finally:
+            os._exit(0)
+    sock.close()
+    _, status = os.waitpid(pid, 0)
+    _send(out, {"event": "done", "status": "ok" if status == 0 else "died",
+                "reason": None if status == 0 else _describe(status)})
 
 
 def main(argv=None):
     """Import the modules named in ``argv``, then serve jobs from stdin until it closes."""
-    argv = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(prog="python -m mlkit.grading.zygote")
+    parser.add_argument("--checker", action="store_true", help="serve as the trusted checker")
+    parser.add_argument("--control", type=int, required=True, help="the control socket's fd")
+    parser.add_argument("modules", nargs="*")
+    args = parser.parse_args(argv)
     out = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)  # whatever else prints goes to stderr, never into the protocol
     sys.stdout = sys.stderr
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
-    for name in argv:
+    for name in args.modules:
         importlib.import_module(name)
-    from mlkit.grading.runner import Pristine, Runner
+    control = socket.socket(fileno=args.control)
+    lines = _Lines(0)
+    runner = None
+    if not args.checker:
+        from mlkit.grading.runner import Runner
 
-    # made once, here: each child starts from a copy of this shell, before any student code
-    runner = Runner(pristine=Pristine())
-    SCRATCH.mkdir(parents=True, exist_ok=True)
+        runner = Runner()  # made once, here: each child starts from a copy of this shell
+        SCRATCH.mkdir(parents=True, exist_ok=True)
     _send(out, {"event": "ready", "pid": os.getpid(), "time": time.time()})
-    for line in sys.stdin:
-        if line.strip():
-            _serve(json.loads(line), out, runner)
+    while (line := lines.read_line()) is not None:
+        if not line.strip() or line.strip() == "stop":
+            continue
+        job = json.loads(line)
+        sock = _receive_socket(control)
+        if args.checker:
+            _serve_checker(job, sock, out, control)
+        else:
+            _serve_student(job, sock, lines, out, runner)
 
 
 if __name__ == "__main__":

@@ -104,7 +104,10 @@ class TestGrades:
 
         assert lost("exits") >= {"sigmoid_values", "elu_values"}  # nothing after the exit
         assert lost("patches_checks") == {"step_values"}
-        assert lost("snoops") == set()  # found nothing, changed nothing for anyone
+        # found nothing; numpy.where patched in their own process breaks their own answers that
+        # use it (leaky ReLU and ELU), not the checks, which run elsewhere, nor anyone else's
+        assert lost("snoops") == {"leaky_relu_values", "leaky_relu_grad_values", "elu_values",
+                                  "elu_grad_values"}
         assert lost("sleeps") == {"relu_values", "relu_grad_values"}
         assert lost("kills_all") >= {"tanh_values", "relu_values", "elu_grad_values"}
         assert "sigmoid_values" not in lost("kills_all")  # the cells before still count
@@ -121,10 +124,10 @@ class TestResume:
         """A second run skips graded work; a changed submission is graded again."""
         ours, _, _ = graded
         again = mlkit_grade(ours, "autograde")
-        assert again.returncode == 0 and "9 skipped" in again.stdout
+        assert again.returncode == 0 and "10 skipped" in again.stdout
         submit(ours, "blank", {})  # the blank student submits the reference answers
         changed = mlkit_grade(ours, "autograde")
-        assert changed.returncode == 0 and "1 graded, 8 skipped" in changed.stdout
+        assert changed.returncode == 0 and "1 graded, 9 skipped" in changed.stdout
         rows, count = _grades(ours)
         assert rows[("blank", "sigmoid_values")] == 2
         forced = mlkit_grade(ours, "autograde", "--force")

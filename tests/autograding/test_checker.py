@@ -22,15 +22,21 @@ STUDENT = "import socket, sys; from mlkit.grading.runner import Runner; " \
           "Runner().serve(socket.socket(fileno=int(sys.argv[1])))"
 
 
-@pytest.fixture
-def student():
+def _spawn():
     """A student's process serving the channel, and the checker's end of it."""
     ours, theirs = socket.socketpair()
     process = subprocess.Popen([sys.executable, "-c", STUDENT, str(theirs.fileno())],
                                pass_fds=[theirs.fileno()], cwd=ROOT)
     theirs.close()
-    yield CheckerPeer(ours, timeout=60)
-    ours.close()
+    return CheckerPeer(ours, timeout=60), process
+
+
+@pytest.fixture
+def student():
+    """A student's process serving the channel, and the checker's end of it."""
+    peer, process = _spawn()
+    yield peer
+    peer.sock.close()
     process.wait(timeout=30)
 
 
@@ -152,25 +158,49 @@ class TestAttacks:
         assert results[3].outputs[-1]["ename"] == "PermissionError"
 
     def test_a_student_process_that_dies_fails_the_rest_and_nothing_hangs(self, student):
-        """A student's cell that kills its own process: later cells fail with the reason."""
+        """A student's cell that kills its own process: it and the cells after it fail."""
         cells = [Cell(0, "def f():\n    return 1", {"solution": True}),
                  Cell(1, "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)", {}),
                  Cell(2, "assert f() == 1", {"grade": True, "points": 1})]
         results = check_notebook(cells, student)
-        assert results[1].outputs[0]["ename"] == "DeadKernelError"
-        assert results[2].outputs[-1]["ename"] == "DeadKernelError"
-        assert "closed the channel" in results[2].outputs[-1]["evalue"]
+        assert results[1].lost == "running" and "closed the channel" in \
+            results[1].outputs[-1]["evalue"]
+        assert results[2].lost == "not run" and results[2].outputs[-1]["ename"] == \
+            "DeadKernelError"
+
+    def test_the_tests_before_a_death_are_graded_in_a_fresh_process(self, student):
+        """After a death, the cells that completed run again in a fresh process for their tests."""
+        cells = [Cell(0, "def f():\n    return 1", {"solution": True}),
+                 Cell(1, "assert f() == 1", {"grade": True, "points": 1}),
+                 Cell(2, "def g():\n    return 2", {"solution": True}),
+                 Cell(3, "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)", {}),
+                 Cell(4, "assert g() == 2", {"grade": True, "points": 1})]
+        spawned = []
+
+        def respawn():
+            peer, process = _spawn()
+            spawned.append((peer, process))
+            return peer
+
+        results = check_notebook(cells, student, respawn=respawn)
+        for peer, process in spawned:
+            peer.sock.close()
+            process.wait(timeout=30)
+        assert len(spawned) == 1
+        assert _failed(results) == [3, 4] and results[4].lost == "not run"
 
 
 class TestWire:
     def test_only_base_numeric_arrays_are_rebuilt(self):
         """An object or string array, or a lying shape, is refused; numbers cross exactly."""
         value = {"a": np.arange(6, dtype=np.int16).reshape(2, 3), "b": [1.5, float("nan")],
-                 "c": np.float32(2.5), "d": (True, None, 3 + 4j, b"\x00")}
+                 "c": np.float32(2.5), "d": (True, None, 3 + 4j, b"\x00"),
+                 "e": np.array(1.5), "f": np.arange(6.0).reshape(2, 3).T}
         back = wire.decode(*wire.encode(value, None), None)
         assert back["a"].dtype == np.int16 and back["a"].tolist() == [[0, 1, 2], [3, 4, 5]]
         assert np.isnan(back["b"][1]) and back["c"].dtype == np.float32
         assert back["d"] == (True, None, 3 + 4j, b"\x00")
+        assert back["e"].shape == () and back["f"].tolist() == [[0, 3], [1, 4], [2, 5]]
         for dtype in ("|O", "<U3", "|V8"):
             forged = b'{"$":"array","dtype":"%s","shape":[1],"b":0}' % dtype.encode()
             with pytest.raises(wire.WireError):
