@@ -41,3 +41,9 @@ c.GenerateAssignment.preprocessors = [
     ClearHiddenTests, ClearMarkScheme, ComputeChecksums, CheckCellMetadata,
     RecordRelease,
 ]
+
+# Collecting an LMS zip (`mlkit-grade collect`, nbgrader's zip_collect): the files in the
+# archive are named <student id>_<notebook>.ipynb, e.g. kim01_activations.ipynb, in any
+# folder of it. Change this to the way your LMS names what it exports.
+c.FileNameCollectorPlugin.named_regexp = (
+    r"^(?:.*/)?(?P<student_id>[A-Za-z0-9.-]+)_(?P<file_id>[^/]+\.ipynb)$")

@@ -367,7 +367,8 @@ class Worker:
         ours, theirs = socket.socketpair()
         try:
             sent = self.student.send(student_job, theirs)
-            if not self.checker.send({"timeout": timeout, "cells": cells}, ours):
+            if not self.checker.send({"timeout": timeout, "cells": cells, "files": files or {}},
+                                     ours):
                 raise SandboxError(f"the checker had stopped: {self.checker.stderr()[-1000:]}")
         finally:
             ours.close()

@@ -38,6 +38,7 @@ import shutil
 import signal
 import socket
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -98,6 +99,16 @@ def _limit(limits):
         resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
 
 
+def _write_files(folder, files):
+    """Write the job's files (relative path -> base64) under ``folder``, and nowhere else."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        path = (folder / name).resolve()
+        if folder.resolve() in path.parents:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(base64.b64decode(data))
+
+
 def _student_child(sock, job, runner):
     """In the forked child: set up the submission's folder and limits, then serve the checker."""
     try:
@@ -106,12 +117,7 @@ def _student_child(sock, job, runner):
         os.closerange(3, sock.fileno())
         os.closerange(sock.fileno() + 1, resource.getrlimit(resource.RLIMIT_NOFILE)[0])
         workdir = SCRATCH / "work"
-        workdir.mkdir(parents=True, exist_ok=True)
-        for name, data in job.get("files", {}).items():
-            path = (workdir / name).resolve()
-            if workdir.resolve() in path.parents:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(base64.b64decode(data))
+        _write_files(workdir, job.get("files", {}))
         os.chdir(workdir)
         os.environ["HOME"] = str(SCRATCH / "home")
         (SCRATCH / "home").mkdir(exist_ok=True)
@@ -222,7 +228,11 @@ def _serve_checker(job, sock, out, control):
     """
     pid = os.fork()
     if pid == 0:
+        # the test cells run in a folder of their own, with the assignment's files
+        workdir = Path(tempfile.mkdtemp(prefix="mlkit-checker-"))
         try:
+            _write_files(workdir, job.get("files", {}))
+            os.chdir(workdir)
             from mlkit.grading.channel import CheckerPeer
             from mlkit.grading.checker import Cell, check_notebook
 
@@ -242,6 +252,7 @@ def _serve_checker(job, sock, out, control):
             sock.close()
             _send(out, {"event": "result", "cells": [dataclasses.asdict(r) for r in results]})
         finally:
+            shutil.rmtree(workdir, ignore_errors=True)
             os._exit(0)
     sock.close()
     _, status = os.waitpid(pid, 0)
