@@ -8,10 +8,19 @@ machine::
     python benchmarks/autograde.py       # activations (NumPy), matrix_notation (TensorFlow)
     python benchmarks/autograde.py --assignments keras_mlp --students 20
 
-The mlkit-grade time includes starting its sandboxed workers.
+The mlkit-grade time includes starting its sandboxed workers. It is measured
+twice: with the default number of workers (one per CPU), for the speed-up, and
+with one worker, whose time per submission is compared with the **floor**: the
+same notebooks (reference answers and every test, hidden ones included) run
+one after the other in one interpreter that has already imported everything,
+with no sandbox, no checker and no nbgrader, as an IPython kernel would run
+them. The floor is what any grader approaches; the difference is the
+overhead per submission of grading it (sandbox, checker, channel, nbgrader's
+pre- and post-processing, gradebook writes).
 """
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -22,6 +31,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+import nbformat  # noqa: E402
 
 from mlkit.grading import notebooks  # noqa: E402
 
@@ -55,14 +66,59 @@ def timed(command, cwd):
     return elapsed
 
 
+def floor(assignment, students):
+    """Seconds per submission of running the graded notebooks in a started interpreter.
+
+    Each submission gets a fresh namespace; one untimed run first warms up the
+    libraries' lazy imports and caches.
+    """
+    from mlkit.grading.runner import Runner
+
+    sources = [notebooks.read(path) for path in
+               notebooks.assignment_notebooks(ROOT / "solutions" / assignment)]
+    runner = Runner()
+    runner.configure(timeout=600, max_output_bytes=10**7)
+
+    def run_all():
+        for source in sources:
+            runner.shell.reset(new_session=False)
+            notebook = json.loads(nbformat.writes(source))
+            runner.run(notebook)
+            errors = [o for c in notebook["cells"] if c["cell_type"] == "code"
+                      for o in c["outputs"] if o["output_type"] == "error"]
+            if errors:
+                sys.exit(f"the reference of {assignment} failed: {errors[0]['evalue']}")
+
+    run_all()
+    start = time.perf_counter()
+    for _ in range(students):
+        run_all()
+    return (time.perf_counter() - start) / students
+
+
+def timed_floor(assignment, students):
+    """:func:`floor`, in a process of its own (as a grader's worker would be)."""
+    result = subprocess.run([sys.executable, __file__, "--floor", assignment,
+                             "--students", str(students)], env=_env(), capture_output=True,
+                            text=True, cwd=ROOT)
+    if result.returncode != 0:
+        sys.exit(f"the floor of {assignment} failed:\n{result.stderr[-3000:]}")
+    return float(result.stdout.split()[-1])
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--floor", metavar="ASSIGNMENT", help=argparse.SUPPRESS)
     parser.add_argument("--assignments", nargs="+", default=["activations", "matrix_notation"])
     parser.add_argument("--students", type=int, default=12)
     parser.add_argument("--workers", type=int, default=None)
     args = parser.parse_args()
+    if args.floor:
+        print(floor(args.floor, args.students))
+        return
     print(f"{os.cpu_count()} CPUs; {args.students} submissions per assignment")
-    print(f"{'assignment':18s} {'stock s/sub':>12s} {'mlkit s/sub':>12s} {'speed-up':>9s}")
+    print(f"{'assignment':18s} {'stock s/sub':>12s} {'mlkit s/sub':>12s} {'speed-up':>9s} "
+          f"{'1 worker':>9s} {'floor':>7s} {'overhead':>9s}")
     for assignment in args.assignments:
         if not (ROOT / "solutions" / assignment).is_dir():
             print(f"{assignment:18s} (no such assignment)")
@@ -70,15 +126,19 @@ def main():
         with tempfile.TemporaryDirectory() as tmp:
             base = Path(tmp) / "base"
             make_course(base, assignment, args.students)
-            stock, ours = Path(tmp) / "stock", Path(tmp) / "ours"
-            shutil.copytree(base, stock)
-            shutil.copytree(base, ours)
+            stock, ours, single = (Path(tmp) / name for name in ("stock", "ours", "single"))
+            for course in (stock, ours, single):
+                shutil.copytree(base, course)
             stock_time = timed([sys.executable, "-m", "nbgrader", "autograde", assignment], stock)
             workers = ["--workers", str(args.workers)] if args.workers else []
             ours_time = timed([sys.executable, "-m", "mlkit.grading.cli", "autograde",
                                assignment, *workers], ours)
+            single_time = timed([sys.executable, "-m", "mlkit.grading.cli", "autograde",
+                                 assignment, "--workers", "1"], single) / args.students
+            floor_time = timed_floor(assignment, args.students)
         print(f"{assignment:18s} {stock_time / args.students:12.2f} "
-              f"{ours_time / args.students:12.2f} {stock_time / ours_time:8.1f}x")
+              f"{ours_time / args.students:12.2f} {stock_time / ours_time:8.1f}x "
+              f"{single_time:9.2f} {floor_time:7.2f} {single_time - floor_time:9.2f}")
 
 
 if __name__ == "__main__":
