@@ -34,12 +34,14 @@ is looked up in the student's process.
 
 import builtins
 import contextlib
+import functools
 import io
 import itertools
 import operator
 import socket
 import sys
 import traceback
+import warnings
 
 import numpy as np
 
@@ -171,8 +173,11 @@ class _Peer:
         seq = self.seq
         variables = [] if self._sends_variables else None
         self._variables.append(variables)
+        request = {"seq": seq, "op": op, "args": list(args)}
+        if (context := self._context()) is not None:
+            request["ctx"] = context
         try:
-            self._send({"seq": seq, "op": op, "args": list(args)}, variables)
+            self._send(request, variables)
             while True:
                 message = self._receive()
                 if not isinstance(message, dict):
@@ -192,9 +197,17 @@ class _Peer:
         if variables:
             _copy_back(variables, message.get("vars"))
         self.last_gradients = message.get("grads")
+        self._received(op, args, message)
         if "err" in message:
             raise _rebuild_error(message["err"] if isinstance(message["err"], dict) else {})
         return message.get("ok")
+
+    def _context(self):
+        """What the other side must know of this one's state to answer a request, or None."""
+        return None
+
+    def _received(self, op, args, reply):
+        """Apply what a reply says besides its value (warnings, changed arguments)."""
 
     def _why_broken(self, error):
         if isinstance(error, TimeoutError | socket.timeout):
@@ -253,6 +266,7 @@ class StudentPeer(_Peer):
     """
 
     _is_student = True
+    _ctx = None
 
     def __init__(self, sock, namespace, run_cell, time_limit=None):
         super().__init__(sock)
@@ -279,6 +293,7 @@ class StudentPeer(_Peer):
 
     def _answer(self, message):
         self._variables.append(self._incoming)
+        self._ctx = message.get("ctx") if isinstance(message, dict) else None
         try:
             super()._answer(message)
         finally:
@@ -318,13 +333,18 @@ class StudentPeer(_Peer):
         if op == "run":
             outputs, count = self.run_cell(*args)
             return {"outputs": outputs, "execution_count": count}
-        copies = self._variables[-1]
-        if copies:  # the copies of the checker's variables go back with the answer
-            with _quiet(), self.time_limit():
-                value = self._serve_quietly(op, args)
-            return _Reply(ok=value, vars=[[n, v.numpy()] for n, v in copies.items()])
-        with _quiet(), self.time_limit():
-            return self._serve_quietly(op, args)
+        before = _arrays(args[1], args[2]) if op == "call" and len(args) == 3 else {}
+        with _quiet(), self.time_limit(), _as_checker_asks(self._ctx) as caught:
+            value = self._serve_quietly(op, args)
+        fields = {"ok": value}
+        if copies := self._variables[-1]:  # the copies of the checker's variables go back
+            fields["vars"] = [[n, v.numpy()] for n, v in copies.items()]
+        if caught:
+            fields["warns"] = [[type(w.message).__name__, str(w.message)[:2000]]
+                               for w in caught[:20]]
+        if changed := _changed(before, args):
+            fields["changed"] = changed
+        return _Reply(**fields)
 
     def _serve_quietly(self, op, args):
         if op == "get":
@@ -384,6 +404,47 @@ def _with_gradients(value, gradients, copies):
 
 
 _MISSING = object()
+_NUMPY_ERROR_MODES = {"ignore", "warn", "raise", "call", "print", "log"}
+
+
+@contextlib.contextmanager
+def _as_checker_asks(context):
+    """NumPy's floating-point error handling as the checker has it; the warnings, recorded.
+
+    A check such as ``no_overflow`` sets ``np.errstate(over="raise")`` in the
+    checker; the student's function, called from it, must run under the same
+    state, and the warnings it issues go back to the checker, which issues them
+    again under its own filters (where a check may turn them into errors).
+    """
+    state = context.get("np") if isinstance(context, dict) else None
+    if not isinstance(state, dict):
+        state = {}
+    state = {key: value for key, value in state.items()
+             if key in ("divide", "over", "under", "invalid") and value in _NUMPY_ERROR_MODES}
+    with np.errstate(**state), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield caught
+
+
+def _arrays(call_args, kwargs):
+    """Copies of the NumPy arrays among a call's arguments, by position or name."""
+    items = [*enumerate(call_args if type(call_args) is list else []),
+             *(kwargs.items() if type(kwargs) is dict else [])]
+    return {key: value.copy() for key, value in items if isinstance(value, np.ndarray)}
+
+
+def _changed(before, args):
+    """``[[position or name, new value]]`` of the array arguments the call changed in place."""
+    if not before:
+        return []
+    call_args, kwargs = args[1], args[2]
+    changed = []
+    for key, copy in before.items():
+        now = call_args[key] if isinstance(key, int) else kwargs[key]
+        if now.shape != copy.shape or now.dtype != copy.dtype or not np.array_equal(
+                np.ascontiguousarray(now).view(np.uint8), copy.view(np.uint8)):
+            changed.append([key, now])
+    return changed
 
 
 @contextlib.contextmanager
@@ -446,6 +507,25 @@ class CheckerPeer(_Peer):
         with self.lend():  # functions passed as arguments live as long as the request
             return super().request(op, *args)
 
+    def _context(self):
+        return {"np": np.geterr()}
+
+    def _received(self, op, args, reply):
+        """Change the arguments a student's call changed in place; issue its warnings here.
+
+        So a check sees what it would see if the call had run in its own
+        process: an input array the student's function modified, or a NumPy
+        warning (which the check's filters may turn into an error).
+        """
+        if op == "call" and isinstance(reply.get("changed"), list):
+            _apply_changes(args[1], args[2], reply["changed"])
+        for entry in reply.get("warns") or []:
+            if isinstance(entry, list) and len(entry) == 2:
+                category = getattr(builtins, str(entry[0]), None)
+                if not (isinstance(category, type) and issubclass(category, Warning)):
+                    category = UserWarning
+                warnings.warn(str(entry[1]), category, stacklevel=4)
+
     def _serve(self, op, args):
         if op != "call" or len(args) not in (3, 4):
             raise PermissionError(f"the student's process may only call the functions it was "
@@ -485,6 +565,23 @@ class CheckerPeer(_Peer):
         self.request("unbind", name)
 
 
+def _apply_changes(call_args, kwargs, changes):
+    """Copy into the checker's array arguments the values the student's call left in them."""
+    for entry in changes:
+        if not (isinstance(entry, list) and len(entry) == 2):
+            continue
+        key, value = entry
+        if type(key) is int and 0 <= key < len(call_args):
+            original = call_args[key]
+        elif type(key) is str and key in kwargs:
+            original = kwargs[key]
+        else:
+            continue
+        if isinstance(original, np.ndarray) and original.flags.writeable \
+                and isinstance(value, np.ndarray) and value.shape == original.shape:
+            np.copyto(original, value, casting="unsafe")
+
+
 class _Lent:
     """A function of the checker's that the student's process names in a request."""
 
@@ -522,7 +619,8 @@ class Remote:
     def __getattribute__(self, name):
         if name in ("_op", "_peer", "_handle", "__class__"):
             if name == "__class__":
-                return _local_class(object.__getattribute__(self, "_handle").type) or Remote
+                qualified = object.__getattribute__(self, "_handle").type
+                return _local_class(qualified) or _remote_class(qualified)
             return object.__getattribute__(self, name)
         return object.__getattribute__(self, "_peer").request("getattr", self, name)
 
@@ -574,6 +672,13 @@ class Remote:
 
 
 _ALLOWED_CLASS_MODULES = ("keras", "tensorflow", "numpy", "builtins")
+
+
+@functools.lru_cache(maxsize=256)
+def _remote_class(qualified):
+    """A stand-in class named like the student's class, for messages (``x.__class__.__name__``)."""
+    name = qualified.rpartition(".")[2][:100]
+    return type(name if name.isidentifier() else "Remote", (Remote,), {"__slots__": ()})
 
 
 def _local_class(qualified):

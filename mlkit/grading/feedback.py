@@ -15,10 +15,13 @@ each test cell holding hidden tests,
   lines may quote the hidden code).
 
 The checks are named by their ``with check("name"):`` blocks
-(:mod:`mlkit.grading.hidden`), and a failed one by the first line of its
-:class:`~mlkit.testing.CheckError`, which holds no value.
+(:mod:`mlkit.grading.hidden`); their results are those the trusted checker
+recorded, as data, in the cell's metadata (``mlkit.checks``: one
+:class:`~mlkit.testing.checks.CheckResult` each) when ``mlkit-grade
+autograde`` graded it. A check with no record did not run.
 """
 
+import dataclasses
 from pathlib import Path
 
 import nbformat
@@ -26,47 +29,40 @@ from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from mlkit.grading.hidden import split
+from mlkit.testing.checks import CheckResult
 
 __all__ = ["HideHiddenTests", "generate_feedback", "hidden_results"]
 
 HIDDEN_CODE = "# The hidden checks ran here; their code is not shown."
 
 
-def _failure_line(error, name):
-    """The summary line of ``error`` if it is the failure of the check ``name``, else None."""
-    prefix = f"Check {name!r} failed: "
-    first = error.get("evalue", "").split("\n", 1)[0]
-    return first[len(prefix):] if first.startswith(prefix) else None
-
-
-def hidden_results(names, error):
-    """Each hidden check with its result, from the error a test cell ended with.
-
-    The checks run in order, and the first failure stops the cell: before it,
-    every check passed; after it, none ran. An error that is no hidden check's
-    failure came from the visible part, before any hidden check.
+def hidden_results(names, recorded):
+    """Each hidden check with its result, from the checker's records of a test cell.
 
     Args:
         names: the hidden checks' names, in order.
-        error: the cell's ``error`` output (a dict), or None if the cell passed.
+        recorded: the cell's ``mlkit.checks`` metadata: a list of dicts with the
+            fields of :class:`~mlkit.testing.checks.CheckResult`.
 
     Returns:
         A list of ``(name, status, summary)``, status ``"passed"``, ``"failed"``
         or ``"not run"``, summary a sentence for a failure, else ``""``.
 
     Example:
-        >>> error = {"evalue": "Check 'b' failed: wrong shape.\\nexpected: (3,)"}
-        >>> hidden_results(["a", "b", "c"], error)
+        >>> recorded = [{"name": "a", "passed": True},
+        ...             {"name": "b", "passed": False, "summary": "wrong shape"}]
+        >>> hidden_results(["a", "b", "c"], recorded)
         [('a', 'passed', ''), ('b', 'failed', 'wrong shape.'), ('c', 'not run', '')]
     """
-    if error is None:
-        return [(name, "passed", "") for name in names]
-    for index, name in enumerate(names):
-        summary = _failure_line(error, name)
-        if summary is not None:
-            return ([(n, "passed", "") for n in names[:index]] + [(name, "failed", summary)]
-                    + [(n, "not run", "") for n in names[index + 1:]])
-    return [(name, "not run", "") for name in names]
+    fields = {field.name for field in dataclasses.fields(CheckResult)}
+    results = {}
+    for record in recorded or []:
+        if isinstance(record, dict) and record.get("name") in names:
+            result = CheckResult(**{k: v for k, v in record.items() if k in fields})
+            results.setdefault(result.name, result)
+    return [(name, "not run", "") if name not in results else
+            (name, "passed" if results[name].passed else "failed", results[name].sentence())
+            for name in names]
 
 
 # Errors of a cell that was stopped rather than failed: they may come from the hidden part.
@@ -100,7 +96,7 @@ class HideHiddenTests(NbGraderPreprocessor):
         errors = [output for output in cell.get("outputs", [])
                   if output.get("output_type") == "error"]
         error = errors[0] if errors else None
-        results = hidden_results(names, error)
+        results = hidden_results(names, cell.metadata.get("mlkit", {}).get("checks"))
         if error is not None and not part.names:
             results = [(names[0], "failed", f"the code raised {error.get('ename', 'an error')}.")]
         visible_failed = error is not None and all(status == "not run" for _, status, _ in results)
@@ -114,8 +110,8 @@ class HideHiddenTests(NbGraderPreprocessor):
                                                   evalue=error.get("evalue", ""),
                                                   traceback=[message]))
         elif error is not None:
-            failed = next(f"{name}: {summary}" for name, status, summary in results
-                          if status == "failed")
+            failed = next((f"{name}: {summary}" for name, status, summary in results
+                           if status == "failed"), "a hidden check failed.")
             outputs.append(nbformat.v4.new_output("error", ename="HiddenCheckFailed",
                                                   evalue=failed,
                                                   traceback=[f"Hidden check failed: {failed}"]))

@@ -30,6 +30,7 @@ import base64
 import contextlib
 import dataclasses
 import importlib
+import importlib.abc
 import json
 import os
 import resource
@@ -47,6 +48,26 @@ __all__ = ["main"]
 GRACE = 5.0  # seconds beyond a cell's limit before a request counts as unanswered
 SERVED = 86  # the exit status of a student's child that served until the checker was done
 SCRATCH = Path(os.environ.get("MLKIT_GRADING_SCRATCH", "/tmp"))
+# what of mlkit a student's process may import while graded; the rest (mlkit.numpy,
+# mlkit.tensorflow, mlkit.testing...) holds the course's answers and checks
+STUDENT_SUBPACKAGES = ("datasets", "grading", "plotting")
+
+
+class _Withheld(importlib.abc.MetaPathFinder):
+    """Says, on import, why the course's reference implementations are not there when graded.
+
+    In the sandbox they are not installed at all; this finder only makes the
+    error say so, and outside a sandbox it keeps them out of the student's process.
+    """
+
+    def find_spec(self, name, path=None, target=None):
+        parts = name.split(".")
+        if parts[0] == "mlkit" and len(parts) > 1 and parts[1] not in STUDENT_SUBPACKAGES:
+            raise ModuleNotFoundError(
+                f"{name} is not available while a notebook is graded: it holds the course's "
+                "reference implementations and checks, and graded work must be your own code "
+                "(NumPy and the assignment's libraries are there as usual)", name=name)
+        return None
 
 
 def _send(stream, message):
@@ -280,6 +301,7 @@ def main(argv=None):
         from mlkit.grading.runner import Runner
 
         runner = Runner()  # made once, here: each child starts from a copy of this shell
+        sys.meta_path.insert(0, _Withheld())
         SCRATCH.mkdir(parents=True, exist_ok=True)
     _send(out, {"event": "ready", "pid": os.getpid(), "time": time.time()})
     while (line := lines.read_line()) is not None:

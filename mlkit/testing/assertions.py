@@ -32,13 +32,14 @@ def _as_array(value, name):
     try:
         array = np.asarray(value.numpy() if hasattr(value, "numpy") else value)
     except (TypeError, ValueError) as err:
+        kind = value.__class__.__name__  # __class__: a student's object seen from the checker
         raise CheckError(
-            f"{name} should be an array of numbers. Received a {type(value).__name__}: {err}",
-            summary=f"the result is a {type(value).__name__}, not an array of numbers") from None
+            f"{name} should be an array of numbers. Received a {kind}: {err}",
+            summary=f"the result is a {kind}, not an array of numbers") from None
     if array.dtype.kind not in "biuf":
         raise CheckError(
             f"{name} should be an array of real numbers. "
-            f"Received a {type(value).__name__} of dtype {array.dtype}: {_show(array)}",
+            f"Received a {value.__class__.__name__} of dtype {array.dtype}: {_show(array)}",
             summary=f"the result is not an array of real numbers (dtype {array.dtype})")
     return array
 

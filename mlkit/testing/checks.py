@@ -42,6 +42,25 @@ class CheckResult:
     mistake: str | None = None
     link: str | None = None
 
+    def sentence(self):
+        """The failure in words and the book's address only, for a hidden check's feedback.
+
+        Example:
+            >>> CheckResult("f(X)", False, "2 of 6 values differ").sentence()
+            '2 of 6 values differ.'
+            >>> CheckResult("f(X)", True).sentence()
+            ''
+        """
+        if self.passed:
+            return ""
+        text = f"{self.summary}."
+        if self.mistake:
+            text += f" Likely mistake: {self.mistake.rstrip('.')}."
+        if self.link:  # worded as assert_close words it
+            text += (f" Read about it in the book: {self.link}" if self.mistake else
+                     f" See the book's section on it: {self.link}")
+        return text
+
 
 # The list the checks of the running test cell report to, while a grader records them.
 _results = contextvars.ContextVar("mlkit_check_results", default=None)
@@ -142,14 +161,10 @@ def check(name):
         summary = summary_of(error)
         mistake = getattr(error, "mistake", None)
         link = getattr(error, "link", None)
+        result = CheckResult(name, False, summary, mistake, link)
         if results is not None:
-            results.append(CheckResult(name, False, summary, mistake, link))
-        first = f"Check {name!r} failed: {summary}."
-        if mistake:
-            first += f" Likely mistake: {mistake.rstrip('.')}."
-        if link:  # worded as assert_close words it
-            first += (f" Read about it in the book: {link}" if mistake else
-                      f" See the book's section on it: {link}")
+            results.append(result)
+        first = f"Check {name!r} failed: {result.sentence()}"
         # the original message, without its line of the link, now on the first line
         detail = "\n".join(line for line in str(error).split("\n")
                            if not (link and line.endswith(f": {link}")))

@@ -106,6 +106,53 @@ class TestGrading:
         assert results[1].outputs[-1]["evalue"] == "list index out of range"
 
 
+class TestAsIfInOneProcess:
+    """What a check sees of a student's call is what it would see if the call ran in its process."""
+
+    def test_an_input_changed_in_place_is_changed_for_the_checker(self, student):
+        """A function that scales its argument in place leaves the checker's array scaled."""
+        cells = [Cell(0, "def scale(X, s=2.0):\n    X *= s\n    return X", {"solution": True}),
+                 Cell(1, "import numpy as np\nX = np.ones((2, 3))\nY = scale(X)\n"
+                         "assert (X == 2.0).all() and (Y == 2.0).all()",
+                      {"grade": True, "points": 1}),
+                 Cell(2, "import numpy as np\nZ = np.arange(4.0)\nscale(s=3.0, X=Z)\n"
+                         "assert Z.tolist() == [0.0, 3.0, 6.0, 9.0]", {"grade": True, "points": 1})]
+        assert _failed(check_notebook(cells, student)) == []
+
+    def test_numpy_error_state_and_warnings_follow_the_check(self, student):
+        """An overflow in the student's exp fails a no_overflow check, and only inside one."""
+        cells = [Cell(0, "import numpy as np\ndef naive(x):\n    return 1 / (1 + np.exp(-x))",
+                      {"solution": True}),
+                 Cell(1, "import numpy as np\nfrom mlkit.testing import no_overflow\n"
+                         "with no_overflow('naive(-1000)'):\n    naive(np.array([-1000.0]))",
+                      {"grade": True, "points": 1}),
+                 Cell(2, "import numpy as np, warnings\n"
+                         "with warnings.catch_warnings():\n"
+                         "    warnings.simplefilter('error', RuntimeWarning)\n"
+                         "    naive(np.array([-1000.0]))", {"grade": True, "points": 1}),
+                 Cell(3, "import numpy as np\n"
+                         "with np.errstate(over='raise'):\n    naive(np.array([-1000.0]))",
+                      {"grade": True, "points": 1}),
+                 Cell(4, "import numpy as np, warnings\n"
+                         "with warnings.catch_warnings():\n"
+                         "    warnings.simplefilter('ignore')\n"
+                         "    assert naive(np.array([-1000.0]))[0] == 0.0",
+                      {"grade": True, "points": 1})]
+        results = check_notebook(cells, student)
+        assert _failed(results) == [1, 2, 3]
+        assert "not numerically stable: overflow" in results[1].outputs[-1]["evalue"]
+        assert results[2].outputs[-1]["ename"] == "RuntimeWarning"
+        assert results[3].outputs[-1]["ename"] == "FloatingPointError"
+
+    def test_a_student_class_keeps_its_name_in_messages(self, student):
+        """A student's object seen from the checker is named by its class, not the proxy's."""
+        cells = [Cell(0, "class Model:\n    pass\nm = Model()", {"solution": True}),
+                 Cell(1, "assert m.__class__.__name__ == 'Model'\n"
+                         "assert not isinstance(m, (int, float, list))",
+                      {"grade": True, "points": 1})]
+        assert _failed(check_notebook(cells, student)) == []
+
+
 class TestAttacks:
     def test_ipython_exception_handler_and_input_transformer(self, student):
         """IPython's own hooks, registered by a student's cell, change no test's outcome."""

@@ -122,6 +122,22 @@ class TestIsolation:
                                         f"{str(secret.parent)!r}), os.listdir('/'))")
         assert _text(outputs).startswith("False")
 
+    @pytest.mark.parametrize("module", ["mlkit.numpy", "mlkit.tensorflow", "mlkit.testing",
+                                        "mlkit.testing.mistakes", "mlkit.keras_models"])
+    def test_the_course_s_answers_are_not_there(self, worker, module):
+        """The reference implementations and checks cannot be imported, nor found on disk."""
+        (first, second), _, _ = _run(
+            worker, f"import {module}",
+            "import importlib.machinery, pathlib, sys, mlkit\n"
+            "sys.meta_path[:] = [f for f in sys.meta_path if 'Withheld' not in type(f).__name__]\n"
+            f"print(importlib.machinery.PathFinder.find_spec({module!r}.split('.')[1], "
+            "mlkit.__path__))\n"
+            "print(sorted(p.name for p in pathlib.Path(mlkit.__file__).parent.iterdir()))")
+        assert _error(first)["ename"] == "ModuleNotFoundError"
+        assert "not available while a notebook is graded" in _error(first)["evalue"]
+        spec, files = _text(second).splitlines()
+        assert spec == "None" and module.split(".")[1] not in files
+
     def test_no_network(self, worker):
         """A server listening on the host's loopback cannot be reached."""
         server = socket.create_server(("127.0.0.1", 0))

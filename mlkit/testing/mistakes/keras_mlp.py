@@ -62,7 +62,7 @@ def _name(obj):
         name = obj
     else:
         name = getattr(obj, "name", None) or getattr(obj, "__name__", None)
-        name = name or type(obj).__name__
+        name = name or obj.__class__.__name__
     return _LOSS_ALIASES.get(name.lower(), name.lower())
 
 
@@ -79,8 +79,8 @@ def _output(model):
             blocks.append([layer.units, _name(getattr(layer, "activation", None))])
         elif blocks and hasattr(layer, "activation"):
             blocks[-1][1] = _name(layer.activation)
-        elif blocks and type(layer).__name__ in ("Softmax", "ReLU"):
-            blocks[-1][1] = type(layer).__name__.lower()
+        elif blocks and layer.__class__.__name__ in ("Softmax", "ReLU"):
+            blocks[-1][1] = layer.__class__.__name__.lower()
     if not blocks:
         return None, None, []
     units, activation = blocks[-1]
