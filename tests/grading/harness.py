@@ -19,7 +19,10 @@ A variants module defines two dicts, both keyed by a short name:
 
 - ``ALTERNATIVES``: ``{name: {grade_id: source}}``, correct answers written
   differently from the reference; they must get full marks.
-- ``MISTAKES``: ``{name: {"answers": {grade_id: source}, "fails": [test grade_ids]}}``;
+- ``MISTAKES``: ``{name: {"answers": {grade_id: source}, "fails": [test grade_ids]}}``,
+  with ``"uses_reference": True`` for a submission that imports the course's
+  reference implementations (mlkit.numpy...), which are not there when
+  mlkit-grade grades it: the cells that use its result fail too;
   exactly the listed test cells must lose their points.
 
 Solution cells a variant does not name keep the reference answer.

@@ -107,7 +107,12 @@ def test_mlkit_grade_gives_stock_nbgrader_grades(graded_class, tmp_path):
     names = list(students(CROSS_CHECK))
     stock = grade_with_stock_nbgrader(CROSS_CHECK, tmp_path / "stock", names)
     assert stock.max_scores == ours.max_scores
-    for student in names:
+    # Stock nbgrader lets a submission import the course's reference; mlkit-grade does not.
+    uses_reference = {f"mistake_{name}" for name, spec in load_variants(CROSS_CHECK)[1].items()
+                      if spec.get("uses_reference")}
+    for student in uses_reference:
+        assert sum(ours.scores[student].values()) < sum(stock.scores[student].values())
+    for student in [name for name in names if name not in uses_reference]:
         assert ours.scores[student] == stock.scores[student], (
             f"{student}: mlkit-grade {ours.scores[student]}, stock nbgrader "
             f"{stock.scores[student]}\n" + ours.explain(student, ours.failing(student)))

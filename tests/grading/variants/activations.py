@@ -173,6 +173,7 @@ MISTAKES = {
     "imports_mlkit_sigmoid": {
         "answers": {"sigmoid": "from mlkit.numpy import sigmoid\n"},
         "fails": ["sigmoid_values", "sigmoid_stable"],
+        "uses_reference": True,
     },
     "wraps_mlkit_relu": {
         "answers": {"relu": (

@@ -276,6 +276,7 @@ MISTAKES = {
             "def numerical_gradient(f, x, eps=1e-5):\n    return _reference(f, x, eps=eps)\n"
         )},
         "fails": ["numerical_gradient_values", "numerical_gradient_matrix"],
+        "uses_reference": True,
     },
     # Wrong backward passes elsewhere do not cost the training's points: it is graded
     # with correct ones in place. A wrong step does.

@@ -241,6 +241,7 @@ MISTAKES = {
     "predict_imports_mlkit": {
         "answers": {"linear_predict": "from mlkit.numpy import linear_predict\n"},
         "fails": ["linear_predict_values"],
+        "uses_reference": True,
     },
     # Part 2: the loss and its gradient.
     "mse_sums": {

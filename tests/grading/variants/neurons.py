@@ -251,6 +251,7 @@ MISTAKES = {
     "imports_mlkit_tlu": {
         "answers": {"tlu": "from mlkit.numpy import tlu\n"},
         "fails": ["tlu_one_example", "tlu_batch", "tlu_threshold"],
+        "uses_reference": True,
     },
     "wraps_mlkit_tlu_layer": {
         "answers": {"tlu_layer": (

@@ -236,6 +236,7 @@ MISTAKES = {
     "imports_mlkit_softmax": {
         "answers": {"softmax": "from mlkit.numpy import softmax\n"},
         "fails": ["softmax_values", "softmax_rows", "softmax_stable"],
+        "uses_reference": True,
     },
     "wraps_mlkit_sparse_cross_entropy": {
         "answers": {"sparse_cross_entropy": (

@@ -275,6 +275,7 @@ MISTAKES = {
             "    return (W1, b1, W2, b2), model.history_['loss']\n"
         )},
         "fails": ["train_xor_steps", "train_xor_learns"],
+        "uses_reference": True,
     },
     # The run: the chapter's stuck start, and a run stopped on the plateau.
     "run_stuck_seed": {
