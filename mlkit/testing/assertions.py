@@ -10,7 +10,8 @@ import numpy as np
 
 from mlkit.testing.book import MistakeTable
 from mlkit.testing.checks import CheckError
-from mlkit.testing.gradients import _to_numpy, numerical_gradient, rel_error
+from mlkit.testing.diagnosis import PROPERTIES, found_properties, matching, narrowed
+from mlkit.testing.gradients import numerical_gradient, rel_error
 
 __all__ = ["assert_close", "assert_gradient_close"]
 
@@ -42,18 +43,6 @@ def _as_array(value, name):
             f"Received a {value.__class__.__name__} of dtype {array.dtype}: {_show(array)}",
             summary=f"the result is not an array of real numbers (dtype {array.dtype})")
     return array
-
-
-def _matching_mistake(actual, mistakes, rtol, atol):
-    """The description of the first mistake whose value equals ``actual``, or None."""
-    for description, wrong in (mistakes or {}).items():
-        wrong = np.asarray(_to_numpy(wrong))
-        if wrong.shape != actual.shape:
-            continue
-        with np.errstate(invalid="ignore"):
-            if np.allclose(actual.astype(np.float64), wrong, rtol=rtol, atol=atol, equal_nan=True):
-                return description
-    return None
 
 
 def _problem(actual, expected, rtol, atol, check_dtype):
@@ -97,8 +86,27 @@ def _problem(actual, expected, rtol, atol, check_dtype):
     )
 
 
+def _diagnosis(actual, expected, mistakes, probe, rtol, atol):
+    """``(mistake, link)``: what the evidence says went wrong, in words, and where to read."""
+    candidates = matching(actual, mistakes, rtol, atol)
+    if probe is not None and candidates:
+        candidates = narrowed(candidates, mistakes, probe, rtol, atol)
+    table = mistakes if isinstance(mistakes, MistakeTable) else None
+    if len(candidates) == 1:
+        return candidates[0], table.url(candidates[0]) if table else None
+    if candidates:
+        return ("either " + "; or ".join(c.rstrip(".") for c in candidates),
+                table.url() if table else None)
+    properties = found_properties(actual, expected, probe, getattr(mistakes, "inputs", None),
+                                  rtol, atol)
+    if properties:
+        return "; ".join(PROPERTIES[key].sentence for key in properties), \
+            table.url() if table else None
+    return None, table.url() if table else None
+
+
 def assert_close(actual, expected, *, name="the result", rtol=1e-6, atol=1e-8,
-                 check_dtype=False, mistakes=None):
+                 check_dtype=False, mistakes=None, probe=None):
     """Assert that ``actual`` equals ``expected`` within a tolerance, explaining any difference.
 
     Passes when the shapes match and every element satisfies
@@ -117,10 +125,16 @@ def assert_close(actual, expected, *, name="the result", rtol=1e-6, atol=1e-8,
             (each a ``MistakeTable``) also give the message a link to the book: to
             the section on that mistake, or, for a wrong answer that is none of
             them, to the section on the computation.
+        probe: optional: the student's function that gave ``actual``, called as
+            the ``mistakes`` function was. When the answer is wrong, it is called
+            again on nearby inputs, so that a mistake is named only when it
+            still fits (:mod:`mlkit.testing.diagnosis`), and to find properties
+            of the answer (inputs changed in place, a batch of one).
 
     Raises:
         AssertionError: with a message saying what was expected, what came back,
-            where they first differ and, when known, the likely mistake.
+            where they first differ and, when known, the likely mistake (or the
+            mistakes the evidence cannot tell apart).
 
     Example:
         >>> assert_close(np.array([0.5, 1.0]), [0.5, 1.0], name="f(x)")
@@ -138,10 +152,9 @@ def assert_close(actual, expected, *, name="the result", rtol=1e-6, atol=1e-8,
     lines = [f"{name} is not right: {text}",
              f"  expected: {_show(expected)}",
              f"  received: {_show(actual)}"]
-    mistake = _matching_mistake(actual, mistakes, rtol, atol)
+    mistake, link = _diagnosis(actual, expected, mistakes, probe, rtol, atol)
     if mistake is not None:
         lines.append(f"Likely mistake: {mistake}")
-    link = mistakes.url(mistake) if isinstance(mistakes, MistakeTable) else None
     if link:
         lines.append(f"Read about it in the book: {link}" if mistake else
                      f"See the book's section on it: {link}")
@@ -149,7 +162,7 @@ def assert_close(actual, expected, *, name="the result", rtol=1e-6, atol=1e-8,
 
 
 def assert_gradient_close(analytic, f, x, *, name="the gradient", upstream=None, tol=1e-6,
-                          mistakes=None):
+                          mistakes=None, probe=None):
     """Assert that an analytic gradient matches centred differences of ``f`` at ``x``.
 
     The check is :func:`~mlkit.testing.rel_error` between ``analytic`` and
@@ -164,6 +177,7 @@ def assert_gradient_close(analytic, f, x, *, name="the gradient", upstream=None,
         upstream: as in :func:`~mlkit.testing.numerical_gradient`.
         tol: the largest relative error accepted.
         mistakes: as in :func:`assert_close`.
+        probe: as in :func:`assert_close`.
 
     Raises:
         AssertionError: naming the relative error and the first element that differs.
@@ -183,7 +197,8 @@ def assert_gradient_close(analytic, f, x, *, name="the gradient", upstream=None,
     else:
         header = f"{name} does not match the numerical gradient."
     try:
-        assert_close(actual, numerical, name=name, rtol=1e-4, atol=1e-7, mistakes=mistakes)
+        assert_close(actual, numerical, name=name, rtol=1e-4, atol=1e-7, mistakes=mistakes,
+                     probe=probe)
     except CheckError as err:
         raise CheckError(f"{header}\n{err}", summary=f"the gradient is wrong: {err.summary}",
                            mistake=err.mistake, link=err.link) from None

@@ -13,8 +13,11 @@ returns a :class:`MistakeTable`, a dict that also knows its section, so that
 """
 
 import functools
+import inspect
 import os
 import re
+
+import numpy as np
 
 __all__ = ["MistakeTable", "explained_in", "section_url", "stability_section"]
 
@@ -50,13 +53,32 @@ class MistakeTable(dict):
         sections: ``description -> label`` of the section explaining each one.
         label: the section that explains the computation itself, for a wrong
             answer that is none of the mistakes.
+        inputs: ``(args, kwargs)`` the values were computed from (copies), or
+            None; with :meth:`recompute`, what probes of a student's function
+            compare against (:mod:`mlkit.testing.diagnosis`).
     """
 
-    def __init__(self, mistakes, chapter, sections, label):
+    def __init__(self, mistakes, chapter, sections, label, *, inputs=None, catalogue=None):
         super().__init__(mistakes)
         self.chapter = chapter
         self.sections = sections
         self.label = label
+        self.inputs = inputs
+        self._catalogue = catalogue
+
+    @property
+    def parameters(self):
+        """The names of the positional parameters of the function that made the table."""
+        if self._catalogue is None:
+            return ()
+        return tuple(inspect.signature(self._catalogue).parameters)
+
+    def recompute(self, *args, **kwargs):
+        """The same mistakes' values on other inputs (a new table)."""
+        if self._catalogue is None:
+            raise TypeError("this table was not made by a mistakes function: it cannot be "
+                            "recomputed on other inputs")
+        return self._catalogue(*args, **kwargs)
 
     def url(self, description=None):
         """The link to the section explaining ``description``, or the computation if None."""
@@ -93,14 +115,42 @@ def explained_in(chapter, label, sections=None, *, stability=None):
 
         @functools.wraps(function)
         def wrapper(*args, **kwargs):
+            inputs = _plain_copy((list(args), dict(kwargs)))
             mistakes = function(*args, **kwargs)
             sections = {}
             for description in mistakes:
                 found = [lab for key, lab in keywords.items() if key in description]
                 sections[description] = found[0] if found else label
-            return MistakeTable(mistakes, chapter, sections, label)
+            return MistakeTable(mistakes, chapter, sections, label, inputs=inputs,
+                                catalogue=wrapper)
         return wrapper
     return decorate
+
+
+class _NotPlainError(Exception):
+    pass
+
+
+def _plain_copy(value):
+    """A copy of numbers, arrays and containers of them; None if ``value`` holds anything else.
+
+    Only such inputs are copied for probing: a model or a student's object is not.
+    """
+    def copied(item):
+        if item is None or isinstance(item, bool | int | float | str | np.generic):
+            return item
+        if isinstance(item, np.ndarray):
+            return item.copy()
+        if isinstance(item, list | tuple):
+            return type(item)(copied(i) for i in item)
+        if isinstance(item, dict):
+            return {k: copied(v) for k, v in item.items()}
+        raise _NotPlainError
+
+    try:
+        return copied(value)
+    except _NotPlainError:
+        return None
 
 
 def stability_section(what):

@@ -67,7 +67,7 @@ def mse(y, y_hat):
     """Mistakes in ``mse(y, y_hat)``, the mean of ``(y_hat - y) ** 2`` over every entry."""
     error = f64(y_hat) - f64(y)
     with quiet():
-        return {
+        table = {
             "the squares were summed, not averaged: divide by the number of entries (np.mean)":
                 np.asarray(np.sum(error ** 2)),
             "the errors were not squared: the mean of (y_hat - y) lets errors of opposite "
@@ -76,9 +76,12 @@ def mse(y, y_hat):
                 np.asarray(np.mean(np.abs(error))),
             "that is the root mean squared error: do not take the square root":
                 np.asarray(np.sqrt(np.mean(error ** 2))),
-            "the sum was divided by the number of examples only; divide by n * n_outputs "
-            "(every entry), as np.mean does": np.asarray(np.sum(error ** 2) / error.shape[0]),
         }
+        if error.ndim and error.shape[0] > 1:  # for one example, that is the sum above
+            table["the sum was divided by the number of examples only; divide by n * n_outputs "
+                  "(every entry), as np.mean does"] = np.asarray(np.sum(error ** 2)
+                                                                 / error.shape[0])
+        return table
 
 
 @explained_in("matrix_notation", "matrix-notation-regression")

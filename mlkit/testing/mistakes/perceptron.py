@@ -104,11 +104,14 @@ def train_perceptron_errors(X, y, lr=1.0, num_epochs=20):
     n = len(f64(y))
     # Counting with the end-of-epoch weights stops as soon as that count is 0.
     stop = wrong_after.index(0) + 1 if 0 in wrong_after else len(wrong_after)
+    # A running total stops training only while it is still 0: before the first mistake.
+    totals = np.cumsum(all_epochs, dtype=float)
+    end = int(np.argmax(totals == 0)) + 1 if (totals == 0).any() else len(totals)
     return {
         "training did not stop after the first epoch without a mistake":
             np.array(all_epochs, dtype=float),
         "the count was not reset to 0 at the start of each epoch: errors holds running totals":
-            np.cumsum(all_epochs, dtype=float),
+            totals[:end],
         "the epoch without a mistake, the one that ends training, is missing from errors":
             np.array(updates[:-1], dtype=float),
         "errors counts the mistakes of the weights at the end of each epoch; count the updates "
