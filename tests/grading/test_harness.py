@@ -117,3 +117,30 @@ def test_mlkit_grade_gives_stock_nbgrader_grades(graded_class, tmp_path):
             f"{student}: mlkit-grade {ours.scores[student]}, stock nbgrader "
             f"{stock.scores[student]}\n" + ours.explain(student, ours.failing(student)))
         assert ours.errors[student] == stock.errors[student], student
+
+
+def _stderr_of_graded_cells(course, assignment, student):
+    """grade_id -> the stderr text of each graded cell of the student's autograded notebook."""
+    found = {}
+    for path in (course / "autograded" / student / assignment).glob("*.ipynb"):
+        for cell in notebooks.read(path).cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if cell.cell_type == "code" and meta.get("grade"):
+                text = "".join(o.get("text", "") for o in cell.get("outputs", [])
+                               if o.get("output_type") == "stream" and o.get("name") == "stderr")
+                if text:
+                    found[meta["grade_id"]] = text
+    return found
+
+
+@pytest.mark.parametrize("assignment", _grouped([(a,) for a in ASSIGNMENTS]))
+def test_reference_gets_full_marks_under_stock_nbgrader(assignment, tmp_path):
+    """Stock ``nbgrader autograde`` gives the reference every point, on this machine.
+
+    nbgrader scores zero any graded cell that writes to stderr; so no graded cell
+    may, whatever the machine prints on its own (TensorFlow's logging when there is
+    no GPU driver, for one): a setup cell starts TensorFlow before any graded cell.
+    """
+    stock = grade_with_stock_nbgrader(assignment, tmp_path / "stock", ["reference"])
+    assert _stderr_of_graded_cells(tmp_path / "stock", assignment, "reference") == {}
+    assert stock.scores["reference"] == stock.max_scores
