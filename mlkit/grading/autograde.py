@@ -58,6 +58,7 @@ from sqlalchemy.exc import SAWarning
 from traitlets.config import Config
 
 from mlkit.grading import submissions
+from mlkit.grading.sqlite import write_ahead_log
 from mlkit.grading.assignments import register, source_assignments, source_fingerprint
 from mlkit.grading.repair import REPAIRS, RepairStructure
 from mlkit.grading.sandbox import CHECKER_MODULES, STUDENT_MODULES, Pool, execute
@@ -349,7 +350,7 @@ def autograde(course, assignments=None, *, force=False, workers=None, sandbox=Tr
     """
     config = _config(course)
     coursedir = CourseDirectory(config=config)
-    with course_lock(course):
+    with course_lock(course), write_ahead_log():
         jobs = find_jobs(coursedir, assignments)
         todo = _set_up(coursedir, config, jobs, force=force, log=log)
         for job in [job for job in todo if job.refused]:
