@@ -492,8 +492,8 @@ class TestMatrixNotationChapter:
 
 
 def _prose(page):
-    """The visible text of a page with its whitespace collapsed, for sentences that wrap."""
-    return " ".join(_text(page).split())
+    """The visible text of a page, whitespace collapsed and Sphinx's curly apostrophes straight."""
+    return " ".join(_text(page).replace("\u2019", "'").split())
 
 
 class TestMatrixNotationProse:
