@@ -77,7 +77,7 @@ CHAPTERS = {
                      ("numpy/mlp.py", "MLP.backward"),
                      ("testing/gradients.py", "numerical_gradient"),
                      ("testing/gradients.py", "rel_error")]),
-    "matrix_notation": (2, [("numpy/linear.py", "linear_predict"),
+    "matrix_notation": (3, [("numpy/linear.py", "linear_predict"),
                             ("numpy/linear.py", "linear_mse_grads"),
                             ("numpy/linear.py", "linear_gradient_step"),
                             ("numpy/linear.py", "least_squares"),
@@ -104,7 +104,7 @@ CHAPTERS = {
                     ("numpy/mlp.py", "MLP.fit"), ("tensorflow/mlp.py", "MLP.forward"),
                     ("tensorflow/mlp.py", "MLP.backward"), ("tensorflow/mlp.py", "MLP.fit"),
                     ("tensorflow/mlp.py", "MLP._train_step")]),
-    "keras_mlp": (4, [("keras_models.py", "regression_mlp"),
+    "keras_mlp": (5, [("keras_models.py", "regression_mlp"),
                       ("keras_models.py", "_classification_head"),
                       ("keras_models.py", "classification_mlp")]),
 }
@@ -489,6 +489,134 @@ class TestMatrixNotationChapter:
         assert "relative error dW:" in text
         errors = re.search(r"relative error dW: (\S+) \| db: (\S+)", text)
         assert errors and float(errors.group(1)) < 1e-7 and float(errors.group(2)) < 1e-7
+
+
+def _prose(page):
+    """The visible text of a page, whitespace collapsed and Sphinx's curly apostrophes straight."""
+    return " ".join(_text(page).replace("\u2019", "'").split())
+
+
+class TestMatrixNotationProse:
+    def test_first_guess_errors_are_computed(self, built_book):
+        """The errors of the guess W = (1, 0.5, 0.5), b = 1.5 are printed and stated."""
+        page = built_book.page("matrix_notation")
+        X, y = _test_scores()
+        errors = (X @ np.array([1.0, 0.5, 0.5]) + 1.5) - y.ravel()
+        assert f"prediction - true score: {errors}" in _text(page)
+        assert list(errors[:2]) == [0.0, 0.0]
+        assert (f"others are off by {errors[2]:.1f}, {errors[3]:.1f} and {errors[4]:.1f} points"
+                in _prose(page))
+
+    def test_lecture_program_is_checked_against_tensorflow_2(self, built_book):
+        """The TF1 name is absent from the installed TensorFlow, and Python rejects the format."""
+        import tensorflow as tf
+
+        text = _text(built_book.page("matrix_notation"))
+        prose = _prose(built_book.page("matrix_notation"))
+        assert "The lecture's program is TensorFlow 2 code" in prose
+        assert f"tf.random_normal exists          : {hasattr(tf, 'random_normal')}" in text
+        assert not hasattr(tf, "random_normal") and hasattr(tf.compat.v1, "random_normal")
+        try:
+            format(1.0, ".10.4f")
+        except ValueError as err:
+            assert f"'{{:.10.4f}}' -> ValueError: {err}" in text
+        else:
+            pytest.fail("Python accepted {:.10.4f}")
+
+    def test_descent_stalls_in_the_valley(self, built_book):
+        """The one-feature run from (0, 100) keeps its bias, as gradient descent here does."""
+        X, y = _test_scores()
+        x1, target = X[:, 0], y.ravel()
+        hessian = 2 / 5 * np.array([[x1 @ x1, x1.sum()], [x1.sum(), 5.0]])
+        lr = 2 / np.linalg.eigvalsh(hessian)[-1] / 4
+        w, b = 0.0, 100.0
+        for _ in range(100):
+            error = 2 / 5 * (w * x1 + b - target)
+            w, b = w - lr * error @ x1, b - lr * error.sum()
+        slope, intercept = np.polyfit(x1, target, 1)
+        prose = _prose(built_book.page("matrix_notation"))
+        assert (f"after 100 steps the bias is still {b:.2f}, where the minimum has "
+                f"{intercept:.2f}") in prose
+        assert abs(b - 100) < 0.01 and abs(w - slope) > 1
+
+
+def _adam_path(lr, start, curvatures, num_steps):
+    """Adam as the paper writes it (bias-corrected moments), on the bowl sum(c w^2) / 2."""
+    w, m, s = np.array(start), 0.0, 0.0
+    for t in range(1, num_steps + 1):
+        g = curvatures * w
+        m, s = 0.9 * m + 0.1 * g, 0.999 * s + 0.001 * g**2
+        w = w - lr * (m / (1 - 0.9**t)) / (np.sqrt(s / (1 - 0.999**t)) + 1e-7)
+    return w
+
+
+class TestKerasMlpProse:
+    def test_input_shape_warning_is_the_installed_one(self, built_book):
+        """Flatten(input_shape=...) warns in the installed Keras, with the message shown."""
+        import warnings
+
+        import keras
+
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            keras.Sequential([keras.layers.Flatten(input_shape=[28, 28])])
+        messages = [str(w.message) for w in caught if "input_shape" in str(w.message)]
+        assert messages, "Keras no longer warns: the chapter's text needs updating"
+        assert f"UserWarning: {messages[0]}" in _text(built_book.page("keras_mlp"))
+
+    def test_optimizer_defaults_are_keras_own(self, built_book):
+        """The printed defaults of SGD and Adam are those of the installed Keras."""
+        import keras
+
+        text = _text(built_book.page("keras_mlp"))
+        sgd = keras.optimizers.get("sgd").get_config()
+        adam = keras.optimizers.Adam().get_config()
+        assert str({k: sgd[k] for k in ["learning_rate", "momentum", "nesterov"]}) in text
+        assert str({k: adam[k] for k in ["learning_rate", "beta_1", "beta_2", "epsilon"]}) in text
+
+    def test_keras_adam_follows_the_paper(self, built_book):
+        """Keras's Adam, as printed, ends where the paper's Adam, run here, ends after 100 steps."""
+        text = _text(built_book.page("keras_mlp"))
+        match = re.search(r"Keras Adam after 100 steps: \[([^\]]+)\]", text)
+        assert match, "no Keras Adam result in the page"
+        printed = np.array([float(v) for v in match.group(1).split()])
+        expected = _adam_path(0.5, [-4.0, 1.5], np.array([0.5, 50.0]), 100)
+        np.testing.assert_allclose(printed, expected, atol=1e-4)
+
+    def test_geron_tables_are_complete(self, built_book):
+        """Table 10-1 keeps its MNIST example and SELU, as the lecture prints them."""
+        prose = _prose(built_book.page("keras_mlp"))
+        assert "One per input feature (e.g., 28 × 28 = 784 for MNIST)" in prose
+        assert "ReLU (or SELU, see Chapter 11)" in prose
+
+    def test_parameters_and_examples_are_counted(self, built_book):
+        """The regression MLP's parameters and the training examples, as computed here."""
+        from sklearn.datasets import load_diabetes
+
+        n = len(load_diabetes()["target"])
+        n_train = n - int(np.ceil(0.2 * n))
+        n_train -= int(np.ceil(0.25 * n_train))
+        n_params = 10 * 30 + 30 + 30 * 1 + 1
+        prose = _prose(built_book.page("keras_mlp"))
+        assert f"The network has {n_params} parameters for {n_train} training examples" in prose
+
+
+class TestMnistProse:
+    def test_steps_per_epoch(self, built_book):
+        """55,000 images in batches of 256 make ceil(55000 / 256) steps."""
+        text = _text(built_book.page("mnist"))
+        assert f"55000 training images, batches of 256: {-(-55_000 // 256)} steps per epoch" in text
+
+    def test_stated_errors_are_the_printed_accuracies(self, built_book):
+        """The error rates in the prose and the table are 1 - the printed test accuracies."""
+        text = _text(built_book.page("mnist"))
+        numpy_accuracy = float(re.search(r"NumPy MLP test accuracy: (0\.\d+)", text).group(1))
+        keras_accuracy = float(re.search(r"Keras test accuracy: (0\.\d+)", text).group(1))
+        prose = _prose(built_book.page("mnist"))
+        errors = re.search(r"Our MLPs get ([\d.]+)% \(NumPy\) and ([\d.]+)% \(Keras\)", prose)
+        assert errors, "the error rates are not stated"
+        assert float(errors.group(1)) == pytest.approx(100 * (1 - numpy_accuracy), abs=0.011)
+        assert float(errors.group(2)) == pytest.approx(100 * (1 - keras_accuracy), abs=0.011)
 
 
 def _xor_runs(num_hiddens, seeds, lr=1.0, num_epochs=3000):
