@@ -9,14 +9,17 @@ machine::
     python benchmarks/autograde.py --assignments keras_mlp --students 20
 
 The mlkit-grade time includes starting its sandboxed workers. It is measured
-twice: with the default number of workers (one per CPU), for the speed-up, and
-with one worker, whose time per submission is compared with the **floor**: the
-same notebooks (reference answers and every test, hidden ones included) run
-one after the other in one interpreter that has already imported everything,
-with no sandbox, no checker and no nbgrader, as an IPython kernel would run
-them. The floor is what any grader approaches; the difference is the
-overhead per submission of grading it (sandbox, checker, channel, nbgrader's
-pre- and post-processing, gradebook writes).
+with the default number of workers (one per CPU), for the speed-up, and with
+one worker on the whole class and on one submission: the difference is the
+cost of each further submission (``1 worker``), the one-submission run less
+that cost is the start (importing, starting the workers, recording the
+assignment). Each further submission is compared with the **floor**: the same
+notebooks (reference answers and every test, hidden ones included) run one
+after the other in one interpreter that has already imported everything, with
+no sandbox, no checker and no nbgrader, as an IPython kernel would run them.
+The floor is what any grader approaches; ``overhead`` is what grading adds to
+each submission (sandbox, checker, channel, nbgrader's pre- and
+post-processing, gradebook writes).
 """
 
 import argparse
@@ -113,12 +116,15 @@ def main():
     parser.add_argument("--students", type=int, default=12)
     parser.add_argument("--workers", type=int, default=None)
     args = parser.parse_args()
+    if args.students < 2:
+        parser.error(f"--students must be at least 2 (the cost of each further submission is "
+                     f"measured). Received: --students {args.students}")
     if args.floor:
         print(floor(args.floor, args.students))
         return
     print(f"{os.cpu_count()} CPUs; {args.students} submissions per assignment")
     print(f"{'assignment':18s} {'stock s/sub':>12s} {'mlkit s/sub':>12s} {'speed-up':>9s} "
-          f"{'1 worker':>9s} {'floor':>7s} {'overhead':>9s}")
+          f"{'start s':>8s} {'1 worker':>9s} {'floor':>7s} {'overhead':>9s}")
     for assignment in args.assignments:
         if not (ROOT / "solutions" / assignment).is_dir():
             print(f"{assignment:18s} (no such assignment)")
@@ -129,16 +135,22 @@ def main():
             stock, ours, single = (Path(tmp) / name for name in ("stock", "ours", "single"))
             for course in (stock, ours, single):
                 shutil.copytree(base, course)
+            alone = Path(tmp) / "alone"
+            make_course(alone, assignment, 1)
             stock_time = timed([sys.executable, "-m", "nbgrader", "autograde", assignment], stock)
             workers = ["--workers", str(args.workers)] if args.workers else []
             ours_time = timed([sys.executable, "-m", "mlkit.grading.cli", "autograde",
                                assignment, *workers], ours)
-            single_time = timed([sys.executable, "-m", "mlkit.grading.cli", "autograde",
-                                 assignment, "--workers", "1"], single) / args.students
+            one_worker = [sys.executable, "-m", "mlkit.grading.cli", "autograde", assignment,
+                          "--workers", "1"]
+            class_time = timed(one_worker, single)
+            alone_time = timed(one_worker, alone)
             floor_time = timed_floor(assignment, args.students)
+        further = (class_time - alone_time) / (args.students - 1)
         print(f"{assignment:18s} {stock_time / args.students:12.2f} "
               f"{ours_time / args.students:12.2f} {stock_time / ours_time:8.1f}x "
-              f"{single_time:9.2f} {floor_time:7.2f} {single_time - floor_time:9.2f}")
+              f"{alone_time - further:8.2f} {further:9.2f} {floor_time:7.2f} "
+              f"{further - floor_time:9.2f}")
 
 
 if __name__ == "__main__":
