@@ -47,6 +47,8 @@ import sys
 import traceback
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from mlkit.grading.channel import ChannelError, CheckerPeer, StudentNamespace
 from mlkit.grading.hidden import global_names
 from mlkit.testing.checks import CheckError, recording
@@ -214,6 +216,10 @@ def check_notebook(cells, peer, *, respawn=None):
             continue
         if cell.is_setup:
             _run_trusted(cell, namespace, trusted)
+    # Each test cell gets its own copy of the set-up's arrays: a student's function that
+    # changes its input in place costs the part that catches it, not the parts after it.
+    shared = {name: value.copy() for name, value in dict.items(namespace)
+              if isinstance(value, np.ndarray)}
     for position, cell in enumerate(cells):
         if not cell.is_test:
             continue
@@ -221,6 +227,8 @@ def check_notebook(cells, peer, *, respawn=None):
             results[cell.index] = CellResult(cell.index, [_error("DeadKernelError", "not run")],
                                              position + 1, lost="not run")
         else:
+            for name, value in shared.items():
+                dict.__setitem__(namespace, name, value.copy())
             results[cell.index] = run_test_cell(cell, namespace, position + 1)
     return [results[cell.index] for cell in cells]
 

@@ -119,6 +119,16 @@ class TestAsIfInOneProcess:
                          "assert Z.tolist() == [0.0, 3.0, 6.0, 9.0]", {"grade": True, "points": 1})]
         assert _failed(check_notebook(cells, student)) == []
 
+    def test_each_test_cell_gets_its_own_copy_of_the_setup_data(self, student):
+        """An input changed in place costs the test that catches it, not the tests after it."""
+        cells = [Cell(0, "import numpy as np\nX = np.ones(3)", {"locked": True}),
+                 Cell(1, "def scale(X):\n    X *= 2.0\n    return X.sum()", {"solution": True}),
+                 Cell(2, "before = X.copy()\nscale(X)\nassert (X == before).all(), 'changed'",
+                      {"grade": True, "points": 1}),
+                 Cell(3, "assert scale(X) == 6.0", {"grade": True, "points": 1})]
+        results = check_notebook(cells, student)
+        assert _failed(results) == [2]
+
     def test_numpy_error_state_and_warnings_follow_the_check(self, student):
         """An overflow in the student's exp fails a no_overflow check, and only inside one."""
         cells = [Cell(0, "import numpy as np\ndef naive(x):\n    return 1 / (1 + np.exp(-x))",
