@@ -58,10 +58,10 @@ from sqlalchemy.exc import SAWarning
 from traitlets.config import Config
 
 from mlkit.grading import submissions
-from mlkit.grading.sqlite import write_ahead_log
 from mlkit.grading.assignments import register, source_assignments, source_fingerprint
 from mlkit.grading.repair import REPAIRS, RepairStructure
 from mlkit.grading.sandbox import CHECKER_MODULES, STUDENT_MODULES, Pool, execute
+from mlkit.grading.sqlite import write_ahead_log
 
 __all__ = [
     "AutogradeError",
