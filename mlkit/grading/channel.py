@@ -647,10 +647,26 @@ class Remote:
         return str(self._op("format", spec))[:10000]
 
     def __hash__(self):
-        return int(self._op("hash"))
+        return hash(object.__getattribute__(self, "_handle").id)
 
+    # Truth is decided here, never by the student's code: an object of the student's whose
+    # __eq__ or __bool__ always says yes must not pass a check. Equality is identity,
+    # truth is Python's default for objects, and order is undefined, as for any object
+    # whose class defines none of them; membership compares the items, here.
     def __bool__(self):
-        return bool(self._op("bool") is True)
+        return True
+
+    def __eq__(self, other):
+        return isinstance(other, Remote) and \
+            object.__getattribute__(self, "_handle").id == object.__getattribute__(other,
+                                                                                   "_handle").id
+
+    def __ne__(self, other):
+        return not self == other
+
+    def __contains__(self, item):
+        return any(element is item or (not isinstance(element, Remote) and element == item)
+                   for element in self)
 
     def __len__(self):
         return int(self._op("len"))
@@ -664,7 +680,7 @@ class Remote:
     def __index__(self):
         return operator.index(self._op("index"))
 
-    for _name in ("getitem", "contains", "eq", "ne", "lt", "le", "gt", "ge", "add", "sub", "mul",
+    for _name in ("getitem", "add", "sub", "mul",
                   "truediv", "floordiv", "mod", "pow", "matmul", "neg", "pos", "abs", "radd",
                   "rsub", "rmul", "rtruediv", "rmatmul", "complex"):
         locals()[f"__{_name}__"] = _forward(_name)

@@ -198,6 +198,23 @@ class TestAttacks:
                  Cell(3, "assert isinstance(values, dict)", {"grade": True, "points": 1})]
         assert _failed(check_notebook(cells, student)) == [1, 2, 3]
 
+    def test_an_object_that_equals_everything_passes_nothing(self, student):
+        """A student's object whose ==, bool and ordering always agree cannot pass a check."""
+        cells = [Cell(0, "class Yes:\n    def __eq__(self, other):\n        return True\n"
+                         "    __ne__ = lambda self, other: False\n"
+                         "    __bool__ = lambda self: False\n"
+                         "    __lt__ = __le__ = __gt__ = __ge__ = __eq__\n"
+                         "    __contains__ = __eq__\n"
+                         "answer = Yes()", {"solution": True}),
+                 Cell(1, "assert answer == 42", {"grade": True, "points": 1}),
+                 Cell(2, "assert not (answer != 42)", {"grade": True, "points": 1}),
+                 Cell(3, "assert answer < 1 and answer > 1", {"grade": True, "points": 1}),
+                 Cell(4, "assert 42 in answer", {"grade": True, "points": 1}),
+                 Cell(5, "assert not answer", {"grade": True, "points": 1}),
+                 Cell(6, "assert answer == answer and answer in [answer]",
+                      {"grade": True, "points": 1})]
+        assert _failed(check_notebook(cells, student)) == [1, 2, 3, 4, 5]
+
     def test_a_lent_function_expires_with_its_check(self, student):
         """A correct helper lent for one check cannot be kept and called in another."""
         cells = [
