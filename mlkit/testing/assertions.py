@@ -45,7 +45,7 @@ def _as_array(value, name):
     return array
 
 
-def _problem(actual, expected, rtol, atol, check_dtype):
+def _problem(actual, expected, rtol, atol, check_dtype, floats=False):
     """``(summary, sentence)`` saying what is wrong, or None when nothing is.
 
     The summary shows no value, so that it can be reported for a hidden check.
@@ -57,6 +57,11 @@ def _problem(actual, expected, rtol, atol, check_dtype):
         elif actual.size == 1 and expected.size > 1:
             text += " A single number came back where an array was expected."
         return "wrong shape", text
+    if floats and actual.dtype.kind != "f":
+        kind = "booleans" if actual.dtype.kind == "b" else "integers"
+        return f"the result holds {kind}, not floats", (
+            f"the result holds {kind} (dtype {actual.dtype}) where floats are asked for: "
+            "convert with .astype(float).")
     if check_dtype and actual.dtype != expected.dtype:
         return "wrong dtype", (
             f"wrong dtype: expected {expected.dtype}, received {actual.dtype}. "
@@ -106,7 +111,7 @@ def _diagnosis(actual, expected, mistakes, probe, rtol, atol):
 
 
 def assert_close(actual, expected, *, name="the result", rtol=1e-6, atol=1e-8,
-                 check_dtype=False, mistakes=None, probe=None):
+                 check_dtype=False, floats=False, mistakes=None, probe=None):
     """Assert that ``actual`` equals ``expected`` within a tolerance, explaining any difference.
 
     Passes when the shapes match and every element satisfies
@@ -119,6 +124,8 @@ def assert_close(actual, expected, *, name="the result", rtol=1e-6, atol=1e-8,
         rtol: relative tolerance.
         atol: absolute tolerance.
         check_dtype: also require ``actual.dtype == expected.dtype``.
+        floats: also require a float dtype (any precision): booleans or
+            integers with the right values fail, where a task asks for floats.
         mistakes: optional mapping from the description of a typical mistake to
             the value that mistake produces; when ``actual`` equals one of them,
             the message names the mistake. The tables of ``mlkit.testing.mistakes``
@@ -145,7 +152,7 @@ def assert_close(actual, expected, *, name="the result", rtol=1e-6, atol=1e-8,
     """
     actual = _as_array(actual, name)
     expected = np.asarray(expected)
-    problem = _problem(actual, expected, rtol, atol, check_dtype)
+    problem = _problem(actual, expected, rtol, atol, check_dtype, floats)
     if problem is None:
         return
     summary, text = problem

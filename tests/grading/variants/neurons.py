@@ -106,6 +106,21 @@ ALTERNATIVES = {
 }
 
 MISTAKES = {
+    # the right values, as booleans: the assignment asks for floats
+    "tlu_returns_booleans": {
+        "answers": {"tlu": (
+            "def tlu(x, w, b):\n"
+            "    return np.asarray(x, dtype=float) @ np.asarray(w, dtype=float) + b > 0\n"
+        )},
+        "fails": ["tlu_one_example", "tlu_batch", "tlu_threshold"],
+    },
+    "tlu_layer_returns_integers": {
+        "answers": {"tlu_layer": (
+            "def tlu_layer(X, W, b):\n"
+            "    return (np.asarray(X, dtype=float) @ W + b > 0).astype(int)\n"
+        )},
+        "fails": ["tlu_layer_values", "tlu_layer_matches_units", "tlu_layer_one_example"],
+    },
     "tlu_fires_at_zero": {
         "answers": {"tlu": (
             "def tlu(x, w, b):\n"
