@@ -1,0 +1,289 @@
+"""Submissions that are suspiciously alike: winnowing fingerprints, as MOSS computes them.
+
+The fingerprints and the shared passages come from ``copydetect``
+(https://github.com/blingenf/copydetect), which implements the winnowing of
+Schleimer, Wilkerson and Aiken, "Winnowing: local algorithms for document
+fingerprinting" (SIGMOD 2003), the algorithm of MOSS: the code is tokenized
+(every variable name becomes ``V``, every function name ``F``, strings ``S``;
+whitespace and comments go), its k-grams hashed, and the minimum hash of each
+window kept. Renaming variables, reformatting or adding comments changes none
+of a submission's fingerprints.
+
+What is compared is each student's **own** code:
+
+- only the solution cells (the cells a student writes in), never the course's
+  provided or test cells;
+- without the lines of the released template (the ``def`` line, the
+  docstring, ``# YOUR CODE HERE``), by :func:`own_code`;
+- without any fingerprint of the released notebook's code (copydetect's
+  *boilerplate*);
+- without the passages that many students wrote alike (MOSS's ``-m``): a
+  passage found in more than ``common`` submissions is how the class writes
+  it, not evidence of copying.
+
+Writing alike by chance is common in short exercises: many students write
+``1 / (1 + np.exp(-x))``. So a shared fingerprint counts by its rarity: one
+that only the two students hold counts 1, one that ``n`` students hold counts
+``1 / (n - 1)``. A pair is listed when this weighted share reaches
+``threshold`` for one of the two submissions, and the code they share is at
+least ``min_shared`` tokens long. Nothing here changes a grade: the list is for an instructor to read.
+"""
+
+import hashlib
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+__all__ = ["Pair", "Submission", "class_code", "compare", "own_code"]
+
+# copydetect's defaults: noise threshold k = 25 characters of tokenized code, guarantee
+# threshold 30, so a window of 30 - 25 + 1 = 6 k-grams.
+NOISE = 25
+GUARANTEE = 30
+
+
+def own_code(source, template):
+    """A solution cell's code without the lines of its released template.
+
+    Args:
+        source: the cell's source as the student submitted it.
+        template: the same cell's source in the released notebook.
+
+    Returns:
+        The source with every line that is also a line of the template (ignoring
+        indentation and trailing spaces) removed, and blank lines removed.
+
+    Example:
+        >>> template = "def f(x):\\n    # YOUR CODE HERE\\n    raise NotImplementedError()"
+        >>> own_code("def f(x):\\n    y = 2 * x\\n\\n    return y\\n", template)
+        '    y = 2 * x\\n    return y'
+    """
+    given = {line.strip() for line in template.splitlines() if line.strip()}
+    return "\n".join(line.rstrip() for line in source.splitlines()
+                     if line.strip() and line.strip() not in given)
+
+
+def _source(cell):
+    source = cell.get("source", "")
+    return source if isinstance(source, str) else "".join(source)
+
+
+def _solution_cells(notebook):
+    return {cell["metadata"]["nbgrader"]["grade_id"]: _source(cell) for cell in notebook.cells
+            if cell.cell_type == "code" and cell.get("metadata", {}).get("nbgrader", {})
+            .get("solution")}
+
+
+@dataclass
+class Submission:
+    """One student's own code for one assignment.
+
+    Attributes:
+        student: the student's id.
+        code: their solution cells, template lines removed, each after a ``# <grade_id>`` line.
+    """
+
+    student: str
+    code: str
+
+
+def class_code(course, assignment, *, autograded="autograded", release="exercises"):
+    """Every student's own code for ``assignment``, and the released notebooks' code.
+
+    Args:
+        course: the course directory.
+        assignment: the assignment's name.
+        autograded: the course's autograded folder (the submissions as graded).
+        release: the course's release folder (``exercises/``, holding the templates).
+
+    Returns:
+        ``(submissions, released)``: a list of :class:`Submission`, sorted by
+        student, and the code of every code cell of the released notebooks.
+    """
+    course = Path(course)
+    templates, released = {}, []
+    for path in sorted((course / release / assignment).glob("*.ipynb")):
+        notebook = nbformat.read(str(path), as_version=4)
+        templates[path.name] = _solution_cells(notebook)
+        released += [_source(cell) for cell in notebook.cells if cell.cell_type == "code"]
+    submissions = []
+    for folder in sorted((course / autograded).glob(f"*/{assignment}")):
+        if folder.is_symlink() or not folder.is_dir():
+            continue
+        parts = []
+        for name, cells in templates.items():
+            path = folder / name
+            if not path.is_file() or path.is_symlink():
+                continue
+            try:
+                notebook = nbformat.read(str(path), as_version=4)
+            except Exception:  # noqa: BLE001 - a damaged file: autograde scored it zero
+                continue
+            for grade_id, source in _solution_cells(notebook).items():
+                code = own_code(source, cells.get(grade_id, ""))
+                if code:
+                    parts.append(f"# {grade_id}\n{code}")
+        submissions.append(Submission(folder.parent.name, "\n\n".join(parts)))
+    return submissions, "\n\n".join(released)
+
+
+@dataclass
+class Pair:
+    """Two submissions found alike.
+
+    Attributes:
+        first, second: the two students, in order.
+        similarity: for each one, the share of its fingerprints that the other has
+            too, each weighted by its rarity in the class (see :func:`compare`).
+        overlap: for each one, the share of its compared code that the other has
+            too, as copydetect counts it (unweighted).
+        shared: the length of the shared code (tokens, as copydetect counts them).
+        first_code, second_code: their own code, as compared.
+        first_passages, second_passages: the shared passages in each code, as
+            ``(start, end)`` character offsets.
+    """
+
+    first: str
+    second: str
+    similarity: tuple
+    overlap: tuple
+    shared: int
+    first_code: str = ""
+    second_code: str = ""
+    first_passages: list = field(default_factory=list)
+    second_passages: list = field(default_factory=list)
+
+    @property
+    def score(self):
+        """The larger of the two shares: how much of one submission the other holds."""
+        return max(self.similarity)
+
+
+@dataclass
+class _Fingerprint:
+    """What copydetect's ``compare_files`` reads of a ``CodeFingerprint``, built from a
+    tokenization that may come from the cache."""
+
+    k: int
+    filtered_code: str
+    offsets: object
+    hashes: set
+    hash_idx: dict
+    token_coverage: int
+
+
+def _tokenized(code, cache):
+    """copydetect's tokenization of ``code`` (``filter_code``), from ``cache`` if it has it."""
+    import numpy as np
+    from copydetect.utils import filter_code
+
+    key = hashlib.sha256(code.encode()).hexdigest()
+    if key not in cache:
+        filtered, offsets = filter_code(code, "submission.py", "python")
+        cache[key] = [filtered, np.asarray(offsets).tolist()]
+    filtered, offsets = cache[key]
+    return filtered, np.asarray(offsets, dtype=int).reshape(-1, 2) if offsets else np.array([])
+
+
+def _fingerprint(code, k, window, cache, ignored=frozenset()):
+    from copydetect.utils import get_document_fingerprints, get_token_coverage
+
+    filtered, offsets = _tokenized(code, cache)
+    hashes, index = get_document_fingerprints(filtered, k, window)
+    if ignored:
+        hashes = hashes - ignored
+        index = {value: places for value, places in index.items() if value not in ignored}
+    return _Fingerprint(k, filtered, offsets, hashes, index,
+                        get_token_coverage(index, k, len(filtered)))
+
+
+def _merge(slices):
+    starts, ends = slices
+    merged = []
+    for start, end in sorted(zip(starts.tolist(), ends.tolist(), strict=True)):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [tuple(item) for item in merged]
+
+
+def _rare_share(first, second, counts):
+    """Each one's share of fingerprints that the other has, each weighted by its rarity.
+
+    A fingerprint that only these two submissions hold counts 1; one that ``n``
+    submissions hold counts ``1 / (n - 1)``: the other ``n - 2`` could as well
+    be where it came from, or it is simply how several students write it.
+
+    Example:
+        >>> _rare_share({1, 2, 3, 4}, {1, 2, 9}, {1: 2, 2: 3, 3: 1, 4: 1, 9: 1})
+        (0.375, 0.5)
+    """
+    shared = sum(1 / (counts[value] - 1) for value in first & second)
+    return (shared / len(first) if first else 0.0, shared / len(second) if second else 0.0)
+
+
+def compare(submissions, released="", *, threshold=0.4, common=None, min_shared=40,
+            noise=NOISE, guarantee=GUARANTEE, cache=None):
+    """The pairs of submissions that share more code than chance explains.
+
+    Args:
+        submissions: a list of :class:`Submission`.
+        released: the course's code (the released notebooks), never counted as shared.
+        threshold: the rarity-weighted share of one submission's fingerprints that the
+            other must hold (0 to 1) for the pair to be listed.
+        common: a passage found in more than this many submissions is ignored (MOSS's
+            ``-m``); default: 10 or 5% of the class, whichever is larger.
+        min_shared: the least shared code (tokens) for a pair to be listed.
+        noise: copydetect's noise threshold (k-gram length); no match shorter is found.
+        guarantee: copydetect's guarantee threshold; every match this long is found.
+        cache: a dict of tokenized code by its hash (tokenizing is most of the time:
+            give the same dict, kept in a file, to compare again after new submissions).
+
+    Returns:
+        A list of :class:`Pair`, most similar first.
+
+    Raises:
+        ValueError: for a threshold outside (0, 1] or a guarantee below the noise.
+    """
+    from copydetect import compare_files
+
+    if not 0 < threshold <= 1:
+        raise ValueError(f"threshold must be a share in (0, 1]; got {threshold}")
+    if guarantee < noise:
+        raise ValueError(f"guarantee ({guarantee}) must be at least noise ({noise})")
+    window = guarantee - noise + 1
+    if common is None:
+        common = max(10, math.ceil(0.05 * len(submissions)))
+    cache = {} if cache is None else cache
+    course = _fingerprint(released, noise, window, cache).hashes if released else set()
+    first = [_fingerprint(s.code, noise, window, cache) for s in submissions]
+    counts = defaultdict(int)
+    for prints in first:
+        for value in prints.hashes:
+            counts[value] += 1
+    ignored = course | {value for value, count in counts.items() if count > common}
+    prints = [_fingerprint(s.code, noise, window, cache, ignored) if p.hashes & ignored else p
+              for s, p in zip(submissions, first, strict=True)]
+    holders = defaultdict(list)
+    for index, fingerprint in enumerate(prints):
+        for value in fingerprint.hashes:
+            holders[value].append(index)
+    candidates = {(a, b) for indices in holders.values()
+                  for i, a in enumerate(indices) for b in indices[i + 1:]}
+    pairs = []
+    for a, b in sorted(candidates):
+        rare = _rare_share(prints[a].hashes, prints[b].hashes, counts)
+        if max(rare) < threshold:
+            continue
+        shared, similarity, slices = compare_files(prints[a], prints[b])
+        if shared < min_shared:
+            continue
+        pairs.append(Pair(submissions[a].student, submissions[b].student, rare,
+                          tuple(float(value) for value in similarity), int(shared),
+                          submissions[a].code, submissions[b].code,
+                          _merge(slices[0]), _merge(slices[1])))
+    return sorted(pairs, key=lambda pair: (-pair.score, -pair.shared, pair.first, pair.second))
