@@ -26,7 +26,8 @@ Writing alike by chance is common in short exercises: many students write
 that only the two students hold counts 1, one that ``n`` students hold counts
 ``1 / (n - 1)``. A pair is listed when this weighted share reaches
 ``threshold`` for one of the two submissions, and the code they share is at
-least ``min_shared`` tokens long. Nothing here changes a grade: the list is for an instructor to read.
+least ``min_shared`` tokens long. Nothing here changes a grade: the list is for an
+instructor to read.
 """
 
 import hashlib
@@ -120,7 +121,7 @@ def class_code(course, assignment, *, autograded="autograded", release="exercise
                 continue
             try:
                 notebook = nbformat.read(str(path), as_version=4)
-            except Exception:  # noqa: BLE001 - a damaged file: autograde scored it zero
+            except Exception:  # a damaged file: autograde scored it zero
                 continue
             for grade_id, source in _solution_cells(notebook).items():
                 code = own_code(source, cells.get(grade_id, ""))
