@@ -9,6 +9,7 @@ Run it in the course directory (the one with ``nbgrader_config.py``), or pass
     mlkit-grade autograde activations --force   # one assignment, all again
     mlkit-grade feedback
     mlkit-grade export grades.csv
+    mlkit-grade export canvas.csv --format canvas   # or moodle: the LMS's gradebook import
     mlkit-grade report report.html
 
 Every step is nbgrader's own (``db student import``, ``zip_collect``,
@@ -121,7 +122,22 @@ def _feedback(args):
 
 
 def _export(args):
-    return _nbgrader(args.course, "export", f"--to={Path(args.csv).resolve()}")
+    if args.format == "nbgrader":
+        if args.assignment:
+            print("error: --assignment needs --format canvas or moodle (nbgrader's export "
+                  "writes every assignment)", file=sys.stderr)
+            return 2
+        return _nbgrader(args.course, "export", f"--to={Path(args.csv).resolve()}")
+    from mlkit.grading.lms import write_csv
+
+    try:
+        count = write_csv(args.course, Path(args.csv).resolve(), args.format,
+                          args.assignment or None)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"{count} students written to {args.csv} for {args.format}'s gradebook import")
+    return 0
 
 
 def _report(args):
@@ -165,6 +181,11 @@ def parser():
 
     export = commands.add_parser("export", help="export grades to a CSV file")
     export.add_argument("csv", nargs="?", default="grades.csv")
+    export.add_argument("--format", choices=["nbgrader", "canvas", "moodle"], default="nbgrader",
+                        help="nbgrader's export (default), or the CSV that Canvas's or Moodle's "
+                             "gradebook imports (late penalties applied)")
+    export.add_argument("--assignment", action="append", default=[],
+                        help="only this assignment (canvas, moodle; may be repeated)")
     export.set_defaults(run=_export)
 
     report = commands.add_parser("report", help="write the class report (HTML)")
