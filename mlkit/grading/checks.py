@@ -52,15 +52,21 @@ class Outcome:
 
     @property
     def misconception(self):
-        """What a failure is grouped by: the mistake it recognised, else its check's name.
+        """What a failure is grouped by: the mistake it recognised, else its check's name
+        (for a failure outside the named checks, the test cell's).
 
         Example:
             >>> Outcome("a", "s", "nb", "t", "f(x)", False, mistake="x >= 0").misconception
             'x >= 0'
             >>> Outcome("a", "s", "nb", "t", "f(x)", False).misconception
             'failed: f(x)'
+            >>> Outcome("a", "s", "nb", "t", VISIBLE, False).misconception
+            'failed: the visible checks of t'
         """
-        return self.mistake or f"failed: {self.check}"
+        if self.mistake:
+            return self.mistake
+        return f"failed: the visible checks of {self.test}" if self.check == VISIBLE else \
+            f"failed: {self.check}"
 
 
 def idea_of(outcome):

@@ -24,9 +24,11 @@ What is compared is each student's **own** code:
 Writing alike by chance is common in short exercises: many students write
 ``1 / (1 + np.exp(-x))``. So a shared fingerprint counts by its rarity: one
 that only the two students hold counts 1, one that ``n`` students hold counts
-``1 / (n - 1)``. A pair is listed when this weighted share reaches
-``threshold`` for one of the two submissions, and the code they share is at
-least ``min_shared`` tokens long. Nothing here changes a grade: the list is for an
+``1 / (n - 1)``; a common passage counts 0. A pair is listed when, for one of
+the two, the weighted shared fingerprints make at least ``threshold`` of all
+the fingerprints of their own code (common ones included: copying one function
+of seven is a seventh), and the code they share is at least ``min_shared``
+tokens long. Nothing here changes a grade: the list is for an
 instructor to read.
 """
 
@@ -38,12 +40,16 @@ from pathlib import Path
 
 import nbformat
 
-__all__ = ["Pair", "Submission", "class_code", "compare", "own_code"]
+__all__ = ["Pair", "Submission", "class_code", "code_key", "compare", "own_code"]
 
-# copydetect's defaults: noise threshold k = 25 characters of tokenized code, guarantee
-# threshold 30, so a window of 30 - 25 + 1 = 6 k-grams.
+# copydetect's noise threshold: k = 25 characters of tokenized code. Its guarantee threshold
+# is 30 (a window of 30 - 25 + 1 = 6 k-grams); here it is 25, a window of one k-gram, so that
+# every k-gram is a fingerprint: copydetect hashes with Python's hash(), which changes with
+# every process, so a wider window keeps different fingerprints at every build and the
+# report's pairs near the threshold would change from one build to the next. Short exercises
+# have little code: keeping every k-gram costs little.
 NOISE = 25
-GUARANTEE = 30
+GUARANTEE = 25
 
 
 def own_code(source, template):
@@ -176,12 +182,17 @@ class _Fingerprint:
     token_coverage: int
 
 
+def code_key(code):
+    """The key of ``code`` in a tokenization cache (see :func:`compare`)."""
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
 def _tokenized(code, cache):
     """copydetect's tokenization of ``code`` (``filter_code``), from ``cache`` if it has it."""
     import numpy as np
     from copydetect.utils import filter_code
 
-    key = hashlib.sha256(code.encode()).hexdigest()
+    key = code_key(code)
     if key not in cache:
         filtered, offsets = filter_code(code, "submission.py", "python")
         cache[key] = [filtered, np.asarray(offsets).tolist()]
@@ -212,22 +223,29 @@ def _merge(slices):
     return [tuple(item) for item in merged]
 
 
-def _rare_share(first, second, counts):
-    """Each one's share of fingerprints that the other has, each weighted by its rarity.
+def _rare_share(first, second, counts, sizes):
+    """Each one's share of its own code that the other has, each fingerprint weighted by
+    its rarity.
 
     A fingerprint that only these two submissions hold counts 1; one that ``n``
     submissions hold counts ``1 / (n - 1)``: the other ``n - 2`` could as well
     be where it came from, or it is simply how several students write it.
 
+    Args:
+        first, second: the two submissions' fingerprints, common ones left out.
+        counts: how many submissions hold each fingerprint.
+        sizes: how many fingerprints each submission had, common ones included: the
+            share is of all of a student's own code.
+
     Example:
-        >>> _rare_share({1, 2, 3, 4}, {1, 2, 9}, {1: 2, 2: 3, 3: 1, 4: 1, 9: 1})
+        >>> _rare_share({1, 2, 3, 4}, {1, 2, 9}, {1: 2, 2: 3, 3: 1, 4: 1, 9: 1}, (4, 3))
         (0.375, 0.5)
     """
     shared = sum(1 / (counts[value] - 1) for value in first & second)
-    return (shared / len(first) if first else 0.0, shared / len(second) if second else 0.0)
+    return tuple(shared / size if size else 0.0 for size in sizes)
 
 
-def compare(submissions, released="", *, threshold=0.4, common=None, min_shared=40,
+def compare(submissions, released="", *, threshold=0.25, common=None, min_shared=60,
             noise=NOISE, guarantee=GUARANTEE, cache=None):
     """The pairs of submissions that share more code than chance explains.
 
@@ -267,8 +285,7 @@ def compare(submissions, released="", *, threshold=0.4, common=None, min_shared=
         for value in prints.hashes:
             counts[value] += 1
     ignored = course | {value for value, count in counts.items() if count > common}
-    prints = [_fingerprint(s.code, noise, window, cache, ignored) if p.hashes & ignored else p
-              for s, p in zip(submissions, first, strict=True)]
+    prints = [_fingerprint(s.code, noise, window, cache, ignored) for s in submissions]
     holders = defaultdict(list)
     for index, fingerprint in enumerate(prints):
         for value in fingerprint.hashes:
@@ -277,7 +294,8 @@ def compare(submissions, released="", *, threshold=0.4, common=None, min_shared=
                   for i, a in enumerate(indices) for b in indices[i + 1:]}
     pairs = []
     for a, b in sorted(candidates):
-        rare = _rare_share(prints[a].hashes, prints[b].hashes, counts)
+        rare = _rare_share(prints[a].hashes, prints[b].hashes, counts,
+                           (len(first[a].hashes), len(first[b].hashes)))
         if max(rare) < threshold:
             continue
         shared, similarity, slices = compare_files(prints[a], prints[b])
