@@ -143,7 +143,12 @@ def _export(args):
 def _report(args):
     from mlkit.grading.report import write_report
 
-    path = write_report(args.course, Path(args.html).resolve())
+    if not 0 < args.similarity <= 1 or (args.common is not None and args.common < 1):
+        print(f"error: --similarity must be a share in (0, 1] (got {args.similarity}) and "
+              f"--common a number of students, at least 1 (got {args.common})", file=sys.stderr)
+        return 2
+    path = write_report(args.course, Path(args.html).resolve(), threshold=args.similarity,
+                        common=args.common)
     print(f"Class report written to {path}")
     return 0
 
@@ -190,6 +195,12 @@ def parser():
 
     report = commands.add_parser("report", help="write the class report (HTML)")
     report.add_argument("html", nargs="?", default="report.html")
+    report.add_argument("--similarity", type=float, default=0.25,
+                        help="list pairs whose rare shared passages make this share of one "
+                             "student's own code (default: 0.25)")
+    report.add_argument("--common", type=int, default=None,
+                        help="passages written alike by more students than this count for "
+                             "nothing (default: 10 or 5%% of the class, the larger)")
     report.set_defaults(run=_report)
     return main_parser
 
