@@ -18,7 +18,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["VISIBLE", "Outcome", "idea_of", "read_class", "read_notebook"]
+__all__ = ["VISIBLE", "Outcome", "entries", "idea_of", "outcomes_of", "read_class",
+           "read_json", "read_notebook"]
 
 # The name given to the failure of a test cell outside its named checks.
 VISIBLE = "the cell's visible checks"
@@ -89,29 +90,37 @@ def _text(value):
     return value if isinstance(value, str) and value else None
 
 
-def read_notebook(path, assignment, student):
-    """The :class:`Outcome` of every check recorded in one autograded notebook.
+def read_json(path):
+    """An autograded notebook as plain JSON data, or None if it cannot be read.
 
-    A test cell with no record (graded before checks were recorded, or whose
-    code raised before any check) gives nothing; a record that is not the
-    expected shape is skipped rather than guessed at.
+    A damaged file (autograde scored it zero and said why) gives None.
+    """
+    try:
+        notebook = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return notebook if isinstance(notebook, dict) and isinstance(notebook.get("cells"), list) \
+        else None
+
+
+def outcomes_of(notebook, assignment, student, name):
+    """The :class:`Outcome` of every check recorded in an autograded notebook's JSON data.
+
+    A test cell with no record (graded before checks were recorded) gives
+    nothing; a record that is not the expected shape is skipped rather than
+    guessed at.
 
     Args:
-        path: the autograded notebook.
+        notebook: the notebook as JSON data (:func:`read_json`).
         assignment: its assignment's name.
         student: its student's id.
+        name: the notebook's name, without ``.ipynb``.
 
     Returns:
         A list of :class:`Outcome`, in cell order.
     """
-    try:
-        notebook = json.loads(Path(path).read_text(encoding="utf-8"))
-        cells = notebook["cells"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return []  # a damaged file: autograde scored it zero and said why
     outcomes = []
-    name = Path(path).stem
-    for cell in cells if isinstance(cells, list) else []:
+    for cell in notebook.get("cells", []):
         metadata = cell.get("metadata", {}) if isinstance(cell, dict) else {}
         grading = metadata.get("nbgrader", {})
         record = metadata.get("mlkit")
@@ -131,20 +140,21 @@ def read_notebook(path, assignment, student):
     return outcomes
 
 
-def read_class(course, autograded="autograded"):
-    """Every check of every autograded notebook of a course.
+def read_notebook(path, assignment, student):
+    """The :class:`Outcome` of every check recorded in one autograded notebook file."""
+    notebook = read_json(path)
+    return [] if notebook is None else outcomes_of(notebook, assignment, student,
+                                                   Path(path).stem)
 
-    Args:
-        course: the course directory.
-        autograded: its autograded folder (nbgrader's ``autograded_directory``).
 
-    Returns:
-        A list of :class:`Outcome`, sorted by assignment, student and notebook.
+def entries(course, autograded="autograded"):
+    """Every autograded notebook of a course: ``(assignment, student, path)``, sorted.
+
+    Links and anything but regular files and folders are left out, as autograde refuses them.
     """
     root = Path(course) / autograded
-    outcomes = []
     if not root.is_dir():
-        return outcomes
+        return
     for student in sorted(os.scandir(root), key=lambda entry: entry.name):
         if not student.is_dir(follow_symlinks=False):
             continue
@@ -153,5 +163,18 @@ def read_class(course, autograded="autograded"):
                 continue
             for notebook in sorted(Path(assignment.path).glob("*.ipynb")):
                 if notebook.is_file() and not notebook.is_symlink():
-                    outcomes += read_notebook(notebook, assignment.name, student.name)
-    return outcomes
+                    yield assignment.name, student.name, notebook
+
+
+def read_class(course, autograded="autograded"):
+    """Every check of every autograded notebook of a course.
+
+    Args:
+        course: the course directory.
+        autograded: its autograded folder (nbgrader's ``autograded_directory``).
+
+    Returns:
+        A list of :class:`Outcome`, sorted by student, assignment and notebook.
+    """
+    return [outcome for assignment, student, path in entries(course, autograded)
+            for outcome in read_notebook(path, assignment, student)]

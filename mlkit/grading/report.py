@@ -287,14 +287,20 @@ def write_report(course, path="report.html", *, threshold=0.25, common=None):
 
     coursedir = CourseDirectory(config=_config(course))
     results = class_results(coursedir.db_url)
-    outcomes = checks.read_class(course, coursedir.autograded_directory)
+    outcomes, sources = [], {}
+    for assignment, student, notebook_path in checks.entries(course,
+                                                             coursedir.autograded_directory):
+        notebook = checks.read_json(notebook_path)  # each notebook read once, for both uses
+        if notebook is not None:
+            outcomes += checks.outcomes_of(notebook, assignment, student, notebook_path.stem)
+            sources.setdefault(assignment, {}).setdefault(student, {})[notebook_path.name] = \
+                similarity.solution_sources(notebook)
     cache_path = Path(course) / CACHE
     cache = _load_cache(cache_path)
     pairs, used, kept = {}, {}, set()
     for name in sorted(results):
         submissions, released = similarity.class_code(
-            course, name, autograded=coursedir.autograded_directory,
-            release=coursedir.release_directory)
+            course, name, release=coursedir.release_directory, sources=sources.get(name, {}))
         kept |= {similarity.code_key(code) for code in
                  [released, *(submission.code for submission in submissions)]}
         count = common if common is not None else max(10, -(-len(submissions) * 5 // 100))

@@ -34,13 +34,14 @@ instructor to read.
 
 import hashlib
 import math
+import multiprocessing as mp
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
-
-__all__ = ["Pair", "Submission", "class_code", "code_key", "compare", "own_code"]
+__all__ = ["Pair", "Submission", "class_code", "code_key", "compare", "own_code",
+           "solution_sources"]
 
 # copydetect's noise threshold: k = 25 characters of tokenized code. Its guarantee threshold
 # is 30 (a window of 30 - 25 + 1 = 6 k-grams); here it is 25, a window of one k-gram, so that
@@ -78,10 +79,15 @@ def _source(cell):
     return source if isinstance(source, str) else "".join(source)
 
 
-def _solution_cells(notebook):
-    return {cell["metadata"]["nbgrader"]["grade_id"]: _source(cell) for cell in notebook.cells
-            if cell.cell_type == "code" and cell.get("metadata", {}).get("nbgrader", {})
-            .get("solution")}
+def solution_sources(notebook):
+    """``grade_id -> source`` of a notebook's solution cells (the notebook as JSON data)."""
+    found = {}
+    for cell in notebook.get("cells", []):
+        grading = cell.get("metadata", {}).get("nbgrader", {}) if isinstance(cell, dict) else {}
+        if cell.get("cell_type") == "code" and isinstance(grading, dict) \
+                and grading.get("solution") and "grade_id" in grading:
+            found[str(grading["grade_id"])] = _source(cell)
+    return found
 
 
 @dataclass
@@ -97,7 +103,8 @@ class Submission:
     code: str
 
 
-def class_code(course, assignment, *, autograded="autograded", release="exercises"):
+def class_code(course, assignment, *, autograded="autograded", release="exercises",
+               sources=None):
     """Every student's own code for ``assignment``, and the released notebooks' code.
 
     Args:
@@ -105,35 +112,37 @@ def class_code(course, assignment, *, autograded="autograded", release="exercise
         assignment: the assignment's name.
         autograded: the course's autograded folder (the submissions as graded).
         release: the course's release folder (``exercises/``, holding the templates).
+        sources: ``student -> {notebook file name -> solution_sources(...)}`` when the
+            caller has read the autograded notebooks already; else they are read here.
 
     Returns:
         ``(submissions, released)``: a list of :class:`Submission`, sorted by
         student, and the code of every code cell of the released notebooks.
     """
+    from mlkit.grading.checks import entries, read_json
+
     course = Path(course)
     templates, released = {}, []
     for path in sorted((course / release / assignment).glob("*.ipynb")):
-        notebook = nbformat.read(str(path), as_version=4)
-        templates[path.name] = _solution_cells(notebook)
-        released += [_source(cell) for cell in notebook.cells if cell.cell_type == "code"]
+        notebook = read_json(path) or {"cells": []}
+        templates[path.name] = solution_sources(notebook)
+        released += [_source(cell) for cell in notebook["cells"]
+                     if isinstance(cell, dict) and cell.get("cell_type") == "code"]
+    if sources is None:
+        sources = {}
+        for name, student, path in entries(course, autograded):
+            notebook = read_json(path) if name == assignment else None
+            if notebook is not None:
+                sources.setdefault(student, {})[path.name] = solution_sources(notebook)
     submissions = []
-    for folder in sorted((course / autograded).glob(f"*/{assignment}")):
-        if folder.is_symlink() or not folder.is_dir():
-            continue
+    for student in sorted(sources):
         parts = []
         for name, cells in templates.items():
-            path = folder / name
-            if not path.is_file() or path.is_symlink():
-                continue
-            try:
-                notebook = nbformat.read(str(path), as_version=4)
-            except Exception:  # a damaged file: autograde scored it zero
-                continue
-            for grade_id, source in _solution_cells(notebook).items():
+            for grade_id, source in sources[student].get(name, {}).items():
                 code = own_code(source, cells.get(grade_id, ""))
                 if code:
                     parts.append(f"# {grade_id}\n{code}")
-        submissions.append(Submission(folder.parent.name, "\n\n".join(parts)))
+        submissions.append(Submission(student, "\n\n".join(parts)))
     return submissions, "\n\n".join(released)
 
 
@@ -187,15 +196,40 @@ def code_key(code):
     return hashlib.sha256(code.encode()).hexdigest()
 
 
-def _tokenized(code, cache):
-    """copydetect's tokenization of ``code`` (``filter_code``), from ``cache`` if it has it."""
+def _tokenize(code):
+    """copydetect's tokenization of ``code`` (``filter_code``), as JSON-ready data."""
     import numpy as np
     from copydetect.utils import filter_code
 
+    filtered, offsets = filter_code(code, "submission.py", "python")
+    return [filtered, np.asarray(offsets).tolist()]
+
+
+def _tokenize_all(codes, cache, *, parallel_from=64):
+    """Put the tokenization of every code not yet in ``cache`` in it.
+
+    Tokenizing (Pygments' Python lexer) is most of a comparison's time, and each
+    code is tokenized independently: from ``parallel_from`` codes on, the work
+    is shared among the machine's CPUs (forked processes).
+    """
+    missing = sorted({code_key(code): code for code in codes if code_key(code) not in cache}
+                     .items())
+    workers = min(os.cpu_count() or 1, 8)
+    if len(missing) >= parallel_from and workers > 1 and "fork" in mp.get_all_start_methods():
+        with mp.get_context("fork").Pool(workers) as pool:
+            done = pool.map(_tokenize, [code for _, code in missing], chunksize=16)
+    else:
+        done = [_tokenize(code) for _, code in missing]
+    cache.update({key: result for (key, _), result in zip(missing, done, strict=True)})
+
+
+def _tokenized(code, cache):
+    """copydetect's tokenization of ``code``, from ``cache`` (filled if it lacks it)."""
+    import numpy as np
+
     key = code_key(code)
     if key not in cache:
-        filtered, offsets = filter_code(code, "submission.py", "python")
-        cache[key] = [filtered, np.asarray(offsets).tolist()]
+        cache[key] = _tokenize(code)
     filtered, offsets = cache[key]
     return filtered, np.asarray(offsets, dtype=int).reshape(-1, 2) if offsets else np.array([])
 
@@ -210,6 +244,20 @@ def _fingerprint(code, k, window, cache, ignored=frozenset()):
         index = {value: places for value, places in index.items() if value not in ignored}
     return _Fingerprint(k, filtered, offsets, hashes, index,
                         get_token_coverage(index, k, len(filtered)))
+
+
+def _without(fingerprint, ignored):
+    """``fingerprint`` without the hashes in ``ignored`` (copydetect's boilerplate, removed
+    after the fact so that each submission is hashed once)."""
+    from copydetect.utils import get_token_coverage
+
+    if not fingerprint.hashes & ignored:
+        return fingerprint
+    index = {value: places for value, places in fingerprint.hash_idx.items()
+             if value not in ignored}
+    return _Fingerprint(fingerprint.k, fingerprint.filtered_code, fingerprint.offsets,
+                        fingerprint.hashes - ignored, index,
+                        get_token_coverage(index, fingerprint.k, len(fingerprint.filtered_code)))
 
 
 def _merge(slices):
@@ -278,6 +326,7 @@ def compare(submissions, released="", *, threshold=0.25, common=None, min_shared
     if common is None:
         common = max(10, math.ceil(0.05 * len(submissions)))
     cache = {} if cache is None else cache
+    _tokenize_all([released, *(s.code for s in submissions)], cache)
     course = _fingerprint(released, noise, window, cache).hashes if released else set()
     first = [_fingerprint(s.code, noise, window, cache) for s in submissions]
     counts = defaultdict(int)
@@ -285,7 +334,7 @@ def compare(submissions, released="", *, threshold=0.25, common=None, min_shared
         for value in prints.hashes:
             counts[value] += 1
     ignored = course | {value for value, count in counts.items() if count > common}
-    prints = [_fingerprint(s.code, noise, window, cache, ignored) for s in submissions]
+    prints = [_without(fingerprint, ignored) for fingerprint in first]
     holders = defaultdict(list)
     for index, fingerprint in enumerate(prints):
         for value in fingerprint.hashes:
