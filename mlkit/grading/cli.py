@@ -195,9 +195,9 @@ def parser():
 
     report = commands.add_parser("report", help="write the class report (HTML)")
     report.add_argument("html", nargs="?", default="report.html")
-    report.add_argument("--similarity", type=float, default=0.25,
+    report.add_argument("--similarity", type=float, default=0.2,
                         help="list pairs whose rare shared passages make this share of one "
-                             "student's own code (default: 0.25)")
+                             "student's own code (default: 0.2)")
     report.add_argument("--common", type=int, default=None,
                         help="passages written alike by more students than this count for "
                              "nothing (default: 10 or 5%% of the class, the larger)")

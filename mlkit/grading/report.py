@@ -273,7 +273,7 @@ def _load_cache(path):
         return {}
 
 
-def write_report(course, path="report.html", *, threshold=0.25, common=None):
+def write_report(course, path="report.html", *, threshold=0.2, common=None):
     """Write the class report of the course to ``path``; return the path.
 
     Args:

@@ -293,7 +293,7 @@ def _rare_share(first, second, counts, sizes):
     return tuple(shared / size if size else 0.0 for size in sizes)
 
 
-def compare(submissions, released="", *, threshold=0.25, common=None, min_shared=60,
+def compare(submissions, released="", *, threshold=0.2, common=None, min_shared=60,
             noise=NOISE, guarantee=GUARANTEE, cache=None):
     """The pairs of submissions that share more code than chance explains.
 
