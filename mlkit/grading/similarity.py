@@ -234,14 +234,12 @@ def _tokenized(code, cache):
     return filtered, np.asarray(offsets, dtype=int).reshape(-1, 2) if offsets else np.array([])
 
 
-def _fingerprint(code, k, window, cache, ignored=frozenset()):
+def _fingerprint(code, k, window, cache):
+    """copydetect's fingerprints of ``code`` (k-grams hashed, then winnowed)."""
     from copydetect.utils import get_document_fingerprints, get_token_coverage
 
     filtered, offsets = _tokenized(code, cache)
     hashes, index = get_document_fingerprints(filtered, k, window)
-    if ignored:
-        hashes = hashes - ignored
-        index = {value: places for value, places in index.items() if value not in ignored}
     return _Fingerprint(k, filtered, offsets, hashes, index,
                         get_token_coverage(index, k, len(filtered)))
 
