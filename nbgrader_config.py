@@ -47,3 +47,8 @@ c.GenerateAssignment.preprocessors = [
 # folder of it. Change this to the way your LMS names what it exports.
 c.FileNameCollectorPlugin.named_regexp = (
     r"^(?:.*/)?(?P<student_id>[A-Za-z0-9.-]+)_(?P<file_id>[^/]+\.ipynb)$")
+
+# Manual grading (nbgrader's formgrader): under each graded test cell, the checker's results
+# (every named check, visible and hidden, passed or failed, with the likely mistake and its
+# book section), for the TA only. See mlkit/grading/formgrade.py.
+c.HTMLExporter.preprocessors = ["mlkit.grading.formgrade.ShowCheckResults"]

@@ -9,6 +9,7 @@ Run it in the course directory (the one with ``nbgrader_config.py``), or pass
     mlkit-grade autograde activations --force   # one assignment, all again
     mlkit-grade feedback
     mlkit-grade export grades.csv
+    mlkit-grade export canvas.csv --format canvas   # or moodle: the LMS's gradebook import
     mlkit-grade report report.html
 
 Every step is nbgrader's own (``db student import``, ``zip_collect``,
@@ -121,13 +122,33 @@ def _feedback(args):
 
 
 def _export(args):
-    return _nbgrader(args.course, "export", f"--to={Path(args.csv).resolve()}")
+    if args.format == "nbgrader":
+        if args.assignment:
+            print("error: --assignment needs --format canvas or moodle (nbgrader's export "
+                  "writes every assignment)", file=sys.stderr)
+            return 2
+        return _nbgrader(args.course, "export", f"--to={Path(args.csv).resolve()}")
+    from mlkit.grading.lms import write_csv
+
+    try:
+        count = write_csv(args.course, Path(args.csv).resolve(), args.format,
+                          args.assignment or None)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"{count} students written to {args.csv} for {args.format}'s gradebook import")
+    return 0
 
 
 def _report(args):
     from mlkit.grading.report import write_report
 
-    path = write_report(args.course, Path(args.html).resolve())
+    if not 0 < args.similarity <= 1 or (args.common is not None and args.common < 1):
+        print(f"error: --similarity must be a share in (0, 1] (got {args.similarity}) and "
+              f"--common a number of students, at least 1 (got {args.common})", file=sys.stderr)
+        return 2
+    path = write_report(args.course, Path(args.html).resolve(), threshold=args.similarity,
+                        common=args.common)
     print(f"Class report written to {path}")
     return 0
 
@@ -165,10 +186,21 @@ def parser():
 
     export = commands.add_parser("export", help="export grades to a CSV file")
     export.add_argument("csv", nargs="?", default="grades.csv")
+    export.add_argument("--format", choices=["nbgrader", "canvas", "moodle"], default="nbgrader",
+                        help="nbgrader's export (default), or the CSV that Canvas's or Moodle's "
+                             "gradebook imports (late penalties applied)")
+    export.add_argument("--assignment", action="append", default=[],
+                        help="only this assignment (canvas, moodle; may be repeated)")
     export.set_defaults(run=_export)
 
     report = commands.add_parser("report", help="write the class report (HTML)")
     report.add_argument("html", nargs="?", default="report.html")
+    report.add_argument("--similarity", type=float, default=0.2,
+                        help="list pairs whose rare shared passages make this share of one "
+                             "student's own code (default: 0.2)")
+    report.add_argument("--common", type=int, default=None,
+                        help="passages written alike by more students than this count for "
+                             "nothing (default: 10 or 5%% of the class, the larger)")
     report.set_defaults(run=_report)
     return main_parser
 
