@@ -112,7 +112,10 @@ def struggling(outcomes, *, at_least=2):
     different failures about it: different mistakes in one assignment, or a
     mistake about it in each of several assignments. One mistake that fails
     several test cells of one assignment (a wrong sigmoid fails both of its
-    tests) counts once: that is not "again".
+    tests) counts once: that is not "again"; so does a failure that names no
+    mistake beside a named one about the same idea in the same assignment (a
+    sigmoid with the wrong sign also overflows: its stability check fails,
+    naming no mistake).
 
     Args:
         outcomes: a list of :class:`~mlkit.grading.checks.Outcome`.
@@ -134,16 +137,22 @@ def struggling(outcomes, *, at_least=2):
     """
     if at_least < 2:
         raise ValueError(f"at_least must be 2 or more (failing an idea again); got {at_least}")
-    found = defaultdict(lambda: (set(), set(), set()))
+    found = defaultdict(lambda: (set(), set(), set(), set()))
     for outcome in outcomes:
         if not outcome.passed:
-            failures, tests, mistakes = found[(outcome.student, idea_of(outcome))]
+            failures, tests, mistakes, named = found[(outcome.student, idea_of(outcome))]
             failures.add((outcome.assignment, outcome.misconception))
             tests.add(f"{outcome.assignment}: {outcome.test}")
             mistakes.add(outcome.misconception)
-    result = [Struggle(student, idea, sorted({a for a, _ in failures}), sorted(tests),
-                       sorted(mistakes))
-              for (student, idea), (failures, tests, mistakes) in found.items()
-              if len(failures) >= at_least]
+            if outcome.mistake:
+                named.add((outcome.assignment, outcome.misconception))
+    result = []
+    for (student, idea), (failures, tests, mistakes, named) in found.items():
+        with_names = {assignment for assignment, _ in named}
+        counted = {failure for failure in failures
+                   if failure in named or failure[0] not in with_names}
+        if len(counted) >= at_least:
+            result.append(Struggle(student, idea, sorted({a for a, _ in counted}),
+                                   sorted(tests), sorted(mistakes)))
     return sorted(result, key=lambda s: (-len(s.assignments), -len(s.mistakes), s.student,
                                          s.idea))

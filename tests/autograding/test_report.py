@@ -62,9 +62,10 @@ def test_mistakes_are_ranked_by_students_as_planted(graded):
 def test_report_lists_mistakes_with_book_sections(graded):
     """Each ranked mistake is in the table with its count and a link to its section."""
     _, page = graded
-    row = re.search(r"<tr><td>1</td><td class='text'>step\(0\) should be 0[^<]*</td>"
+    # (ranked with the sigmoid's stability failure, which its wrong sign also causes)
+    row = re.search(r"<tr><td>[12]</td><td class='text'>step\(0\) should be 0[^<]*</td>"
                     r"<td>4</td>.*?</tr>", page)
-    assert row, "the step mistake should be ranked first, by 4 students"
+    assert row, "the step mistake should be ranked among the first, by 4 students"
     assert "href='book/activations.html#activations-step'" in row.group(0)
 
 
