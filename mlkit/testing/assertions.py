@@ -135,7 +135,7 @@ def assert_close(actual, expected, *, name="the result", rtol=1e-6, atol=1e-8,
         probe: optional: the student's function that gave ``actual``, called as
             the ``mistakes`` function was. When the answer is wrong, it is called
             again on nearby inputs, so that a mistake is named only when it
-            still fits (:mod:`mlkit.testing.diagnosis`), and to find properties
+            still fits (see ``mlkit.testing.diagnosis``), and to find properties
             of the answer (inputs changed in place, a batch of one).
 
     Raises:
