@@ -64,7 +64,7 @@ from traitlets.config import Config
 from mlkit.grading import submissions
 from mlkit.grading.assignments import register, source_assignments, source_fingerprint
 from mlkit.grading.repair import REPAIRS, RepairStructure
-from mlkit.grading.sandbox import CHECKER_MODULES, STUDENT_MODULES, Pool, execute
+from mlkit.grading.sandbox import CHECKER_MODULES, STUDENT_MODULES, Pool, run_on
 
 __all__ = [
     "AutogradeError",
@@ -74,7 +74,6 @@ __all__ = [
     "PooledExecute",
     "autograde",
     "course_lock",
-    "run_on",
 ]
 
 MARKER = ".mlkit-graded.json"
@@ -185,19 +184,6 @@ class PooledExecute(NbGraderPreprocessor):
         if status != "ok":  # graded on the cells that completed; the reason stays with the grade
             nb.metadata["mlkit"] = {"execution": {"status": status, "reason": reason}}
         return nb, resources
-
-
-def run_on(worker, notebook, timeout):
-    """Execute ``notebook`` (a dict, changed in place) on a sandbox :class:`Worker`.
-
-    Returns:
-        ``(cells, status, reason)``: for each code cell in order, its outputs,
-        execution count and checker results (``mlkit`` metadata, or None); the
-        status and reason of :func:`mlkit.grading.sandbox.execute`.
-    """
-    status, reason = execute(notebook, worker, timeout=timeout)
-    return [(cell["outputs"], cell["execution_count"], cell.get("metadata", {}).get("mlkit"))
-            for cell in notebook["cells"] if cell["cell_type"] == "code"], status, reason
 
 
 class LocalPool(Pool):
@@ -423,10 +409,13 @@ def autograde(course, assignments=None, *, force=False, workers=None, sandbox=Tr
 def _pool(scheduler, workers, modules, checker_modules, sandbox, log):
     """The pool that executes the notebooks: this machine's, or a Dask scheduler's workers."""
     if scheduler:
-        from mlkit.grading.distributed import DaskPool
+        from mlkit.grading.distributed import DaskPool, SchedulerError
 
-        return DaskPool(scheduler, modules=modules, checker_modules=checker_modules,
-                        sandbox=sandbox, log=log)
+        try:
+            return DaskPool(scheduler, modules=modules, checker_modules=checker_modules,
+                            sandbox=sandbox, log=log)
+        except SchedulerError as error:
+            raise AutogradeError(str(error)) from None
     return LocalPool(workers, modules=modules, checker_modules=checker_modules, sandbox=sandbox)
 
 
@@ -538,12 +527,14 @@ def _execution_notes(coursedir, job):
 def _failure_reason(result):
     """What stopped nbgrader's converter, in one sentence: the exception it ended with.
 
-    nbgrader's log says "Please see the above traceback for details"; the
-    traceback's last line (the exception and its message) is the cause.
+    nbgrader's log says "Please see the above traceback for details", and ends
+    with its own ``NbGraderException`` saying so; the last other exception of
+    the traceback (its name and message) is the cause.
     """
     for text in (result.get("error") or "", result.get("log") or ""):
         lines = [line.strip() for line in text.splitlines() if line.strip()]
-        causes = [line for line in lines if re.match(r"^[\w.]*(Error|Exception)\b.*:", line)]
+        causes = [line for line in lines if re.match(r"^[\w.]*(Error|Exception)\b.*:", line)
+                  and not line.startswith("nbgrader.converters.base.NbGraderException")]
         if causes:
             return causes[-1][:1000]
     return "nbgrader's autograde failed without saying why (see its log with --debug)"

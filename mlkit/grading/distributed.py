@@ -41,15 +41,14 @@ from dask.utils import parse_timedelta
 from distributed import Client, WorkerPlugin, get_worker
 
 import mlkit
-from mlkit.grading.autograde import AutogradeError, run_on
-from mlkit.grading.sandbox import Pool, protections
+from mlkit.grading.sandbox import Pool, protections, run_on
 
 __all__ = ["DaskPool", "GradingPlugin", "GradingTaskError", "SchedulerError",
            "grade_submission"]
 
 
 
-class SchedulerError(AutogradeError):
+class SchedulerError(RuntimeError):
     """The scheduler cannot be reached, or none of its workers can grade."""
 
 
@@ -132,7 +131,7 @@ def grade_submission(plugin, notebooks, timeout):
     Returns:
         dict with "worker" (this worker's address), and either "results" (for
         each notebook, ``(cells, status, reason)`` as from
-        :func:`mlkit.grading.autograde.run_on`) and "seconds", or "error" (why
+        :func:`mlkit.grading.sandbox.run_on`) and "seconds", or "error" (why
         this worker could not grade it). Errors are data, so that the
         submitting process decides where the task goes next.
     """

@@ -57,30 +57,34 @@ class Cluster:
     def log(self, name):
         return (self.folder / f"{name}.log").read_text()
 
-    def add_worker(self, name, *, path=None):
-        """Start a worker (one thread, no nanny), with ``path`` as PATH; wait for it to register."""
+    def add_workers(self, *names, path=None):
+        """Start workers (one thread, no nanny; ``path``: their PATH); wait until registered."""
         env = tool_env() if path is None else {**tool_env(), "PATH": path}
-        worker = self._start(name, [
+        started = {name: self._start(name, [
             "distributed.cli.dask_worker", self.address, "--host", "127.0.0.1",
             "--nthreads", "1", "--no-nanny", "--no-dashboard", "--name", name], env)
+            for name in names}
         deadline = time.monotonic() + 60
-        while "Registered to:" not in self.log(name):
-            assert worker.poll() is None, self.log(name)
-            assert time.monotonic() < deadline, f"{name} did not register in 60 s"
-            time.sleep(0.1)
-        self.workers[name] = worker
-        return worker
+        for name, worker in started.items():
+            while "Registered to:" not in self.log(name):
+                assert worker.poll() is None, self.log(name)
+                assert time.monotonic() < deadline, f"{name} did not register in 60 s"
+                time.sleep(0.1)
+        self.workers.update(started)
+        return list(started.values())
 
     def close(self):
-        for process in [*self.workers.values(), self.scheduler]:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in [*self.workers.values(), self.scheduler]:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        """Stop the workers (which stop their sandboxes), then the scheduler."""
+        for group in (list(self.workers.values()), [self.scheduler]):
+            for process in group:
+                if process.poll() is None:
+                    os.killpg(process.pid, signal.SIGTERM)
+            for process in group:
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait()
         for log in self.logs:
             log.close()
 
@@ -159,8 +163,7 @@ def test_same_scores_as_a_local_run(ungraded, local, cluster, tmp_path):
     """Two workers grade the class: the scores of a local run; both take part; a rerun skips."""
     course = _copy(ungraded, tmp_path)
     dask = cluster()
-    for name in ("w1", "w2"):
-        dask.add_worker(name)
+    dask.add_workers("w1", "w2")
     result = mlkit_grade(course, "autograde", "--scheduler", dask.address, env=tool_env(**ENV))
     assert result.returncode == 0, result.stderr[-3000:]
     assert "9 graded" in result.stdout
@@ -199,8 +202,7 @@ def test_worker_killed_mid_run(ungraded, local, cluster, tmp_path):
     """A worker killed while it grades: its task runs elsewhere, every submission graded once."""
     course = _copy(ungraded, tmp_path)
     dask = cluster()
-    victim = dask.add_worker("victim")
-    dask.add_worker("survivor")
+    victim, _ = dask.add_workers("victim", "survivor")
     run = subprocess.Popen([sys.executable, "-m", "mlkit.grading.cli", "--course", str(course),
                             "autograde", "--scheduler", dask.address], env=tool_env(**ENV),
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -225,8 +227,7 @@ def test_task_that_kills_every_worker_is_reported(ungraded, cluster, tmp_path):
     """A task whose worker died as often as the scheduler allows is reported, not retried."""
     course = _copy(ungraded, tmp_path)
     dask = cluster(DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES="0")
-    victim = dask.add_worker("victim")
-    dask.add_worker("survivor")
+    victim, _ = dask.add_workers("victim", "survivor")
     run = subprocess.Popen([sys.executable, "-m", "mlkit.grading.cli", "--course", str(course),
                             "autograde", "--scheduler", dask.address], env=tool_env(**ENV),
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -259,13 +260,13 @@ def test_worker_without_the_sandbox_refuses(released_course, cluster, tmp_path):
     for student, answers in list(class_of(3).items())[:2]:
         submit(course, student, answers)
     dask = cluster()
-    dask.add_worker("unsandboxed", path=str(BIN))  # no bwrap on its PATH
+    dask.add_workers("unsandboxed", path=str(BIN))  # no bwrap on its PATH
     alone = mlkit_grade(course, "autograde", "--scheduler", dask.address, env=tool_env(**ENV))
     assert alone.returncode == 4, alone.stderr[-3000:]
     assert "bubblewrap (bwrap) is not installed" in alone.stderr
     assert "none of the 1 workers of the Dask scheduler" in alone.stderr
     assert not (course / "autograded").exists()
-    dask.add_worker("sandboxed")
+    dask.add_workers("sandboxed")
     result = mlkit_grade(course, "autograde", "--scheduler", dask.address, env=tool_env(**ENV))
     assert result.returncode == 0, result.stderr[-3000:]
     assert "2 graded" in result.stdout
