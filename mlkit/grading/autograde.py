@@ -473,7 +473,8 @@ def _refuse(coursedir, job):
 def _feed(pool, coursedir, jobs, executed):
     """Prepare each submission's notebooks and send them to the pool, ahead of the converter.
 
-    Each job is put in ``executed`` once all its notebooks have run.
+    Each job is put in ``executed`` once all its notebooks have run (at once
+    when none could be sent: the converter then meets the problem itself).
     """
     for job in jobs:
         folder = Path(coursedir.format_path(coursedir.submitted_directory, job.student,
@@ -484,8 +485,10 @@ def _feed(pool, coursedir, jobs, executed):
                 prepared[path.stem] = _prepare(coursedir, job, path)
             except Exception:  # the converter meets the same problem, and reports it
                 continue
-        futures = pool.grade(list(prepared.values()), timeout=_STATE["timeout"], job=job) \
-            if prepared else []
+        futures = []
+        with contextlib.suppress(Exception):  # the converter's own try meets it, and reports it
+            futures = pool.grade(list(prepared.values()), timeout=_STATE["timeout"], job=job) \
+                if prepared else []
         for (name, notebook), future in zip(prepared.items(), futures, strict=True):
             _STATE["futures"][(job.student, job.assignment, name, _code_key(notebook))] = future
         _when_all_done(futures, functools.partial(executed.put, job))

@@ -275,10 +275,20 @@ class DaskPool:
                                                    tried))
 
     def _done(self, job, notebooks, timeout, parts, tried, future):
-        """Hand a finished task's results to the notebooks' futures, or send it elsewhere."""
+        """Hand a finished task's results to the notebooks' futures, or send it elsewhere.
+
+        Whatever happens here, each of ``parts`` ends with a result or an
+        exception: the converter waits for them.
+        """
         with self.room:
             self.pending.discard(future)
             self.room.notify_all()
+        try:
+            self._take(job, notebooks, timeout, parts, tried, future)
+        except BaseException as error:  # the client closing, the scheduler gone
+            _fail(parts, f"its result could not be had: {type(error).__name__}: {error}")
+
+    def _take(self, job, notebooks, timeout, parts, tried, future):
         try:
             outcome = future.result()
         except Exception as error:  # KilledWorker: it took every worker it ran on down with it

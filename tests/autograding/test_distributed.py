@@ -254,7 +254,10 @@ def test_task_that_kills_every_worker_is_reported(ungraded, cluster, tmp_path):
 
 
 def test_worker_without_the_sandbox_refuses(released_course, cluster, tmp_path):
-    """A worker without bwrap refuses, with the reason; alone, it grades nothing."""
+    """A worker without bwrap refuses, with the reason; alone, it grades nothing.
+
+    The second run finds the scheduler in ``nbgrader_config.py``.
+    """
     course = tmp_path / "course"
     shutil.copytree(released_course, course)
     for student, answers in list(class_of(3).items())[:2]:
@@ -267,7 +270,9 @@ def test_worker_without_the_sandbox_refuses(released_course, cluster, tmp_path):
     assert "none of the 1 workers of the Dask scheduler" in alone.stderr
     assert not (course / "autograded").exists()
     dask.add_workers("sandboxed")
-    result = mlkit_grade(course, "autograde", "--scheduler", dask.address, env=tool_env(**ENV))
+    with (course / "nbgrader_config.py").open("a") as config:  # the scheduler, configured
+        config.write(f"\nc.MlkitGrade.scheduler = {dask.address!r}\n")
+    result = mlkit_grade(course, "autograde", env=tool_env(**ENV))
     assert result.returncode == 0, result.stderr[-3000:]
     assert "2 graded" in result.stdout
     refused = [line for line in result.stderr.splitlines() if "will not grade" in line]

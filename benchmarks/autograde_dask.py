@@ -8,8 +8,8 @@ processes (``python -m distributed.cli.dask_scheduler`` and ``dask_worker``).
 Both are called in this process (:func:`mlkit.grading.autograde.autograde`),
 after one untimed run each, so that neither pays for imports::
 
-    python benchmarks/distributed.py                  # activations, matrix_notation
-    python benchmarks/distributed.py --assignments keras_mlp --students 20 --rounds 3
+    python benchmarks/autograde_dask.py                  # activations, matrix_notation
+    python benchmarks/autograde_dask.py --assignments keras_mlp --students 20 --rounds 3
 
 Per assignment it prints, for each way, the median over the rounds of:
 
@@ -22,12 +22,15 @@ Per assignment it prints, for each way, the median over the rounds of:
   this process (pre- and post-processing, scores written to the gradebook):
   the part of the work that stays on one machine, one submission after the
   other;
+- **worker s/task** (Dask only): the seconds a worker spends executing one
+  submission (sandbox and checker, from the task's start to its results), the
+  basis of the README's sizing note;
 - **scheduler ms/task** (Dask only): the CPU time of the scheduler process per task.
 
-and the ratio of the grading times. The worker-seconds per submission
-(``grading s/sub`` times the number of workers) are the basis of the README's
-sizing note. The machine is shared with whatever else runs: compare the two
-ways within one run, not across runs.
+and the ratio of the grading times. Everything runs on this machine, so the
+workers, the scheduler and the converter compete for its cores; and the
+machine is shared with whatever else runs: compare the two ways within one
+run, not across runs.
 """
 
 import argparse
@@ -88,10 +91,12 @@ def dask_cluster(folder, workers):
 
 
 def timed_run(course, students, **kwargs):
-    """Grade ``course`` again; (grading s/sub, start s, converter s/sub)."""
+    """Grade ``course`` again; (grading s/sub, start s, converter s/sub, worker s/task)."""
+    from mlkit.grading.distributed import DaskPool
+
     marks = {}
-    pool, grade = grading._pool, grading._grade
-    converter = [0.0]
+    pool, grade, take = grading._pool, grading._grade, DaskPool._take
+    converter, tasks = [0.0], []
 
     def timed_pool(*args, **options):
         made = pool(*args, **options)
@@ -105,18 +110,23 @@ def timed_run(course, students, **kwargs):
         finally:
             converter[0] += time.perf_counter() - start
 
-    grading._pool, grading._grade = timed_pool, timed_grade
+    def timed_take(self, *args):
+        with contextlib.suppress(Exception):
+            tasks.append(args[-1].result()["seconds"])
+        return take(self, *args)
+
+    grading._pool, grading._grade, DaskPool._take = timed_pool, timed_grade, timed_take
     try:
         start = time.perf_counter()
         jobs = grading.autograde(course, force=True, progress=False, log=lambda line: None,
                                  **kwargs)
         end = time.perf_counter()
     finally:
-        grading._pool, grading._grade = pool, grade
+        grading._pool, grading._grade, DaskPool._take = pool, grade, take
     if sorted(job.status for job in jobs) != ["graded"] * students:
         sys.exit(f"not every submission was graded: {[(j.student, j.status) for j in jobs]}")
     return ((end - marks["ready"]) / students, marks["ready"] - start,
-            converter[0] / students)
+            converter[0] / students, statistics.mean(tasks) if tasks else 0.0)
 
 
 def main():
@@ -129,7 +139,7 @@ def main():
     print(f"{os.cpu_count()} CPUs; {args.students} submissions per assignment; "
           f"{args.workers} workers each way; median of {args.rounds} rounds")
     print(f"{'assignment':16s} {'way':6s} {'grading s/sub':>14s} {'start s':>8s} "
-          f"{'converter s/sub':>16s} {'scheduler ms/task':>18s}")
+          f"{'converter s/sub':>16s} {'worker s/task':>14s} {'scheduler ms/task':>18s}")
     for assignment in args.assignments:
         with tempfile.TemporaryDirectory() as tmp:
             tmp = Path(tmp)
@@ -149,10 +159,11 @@ def main():
                         results[way].append((*measured, used))
             medians = {way: [statistics.median(column) for column in zip(*rows, strict=True)]
                        for way, rows in results.items()}
-            for way, (per_sub, start, converter, used) in medians.items():
-                scheduler_ms = f"{used * 1000:18.1f}" if way == "dask" else f"{'-':>18s}"
+            for way, (per_sub, start, converter, task, used) in medians.items():
+                dask_only = (f"{task:14.3f} {used * 1000:18.1f}" if way == "dask"
+                             else f"{'-':>14s} {'-':>18s}")
                 print(f"{assignment:16s} {way:6s} {per_sub:14.3f} {start:8.2f} "
-                      f"{converter:16.3f} {scheduler_ms}")
+                      f"{converter:16.3f} {dask_only}")
             print(f"{assignment:16s} dask / local grading time: "
                   f"{medians['dask'][0] / medians['local'][0]:.2f}")
 
