@@ -241,7 +241,7 @@ def test_each_trick_earns_what_the_answers_earn(attacked, student):
 
 @pytest.mark.parametrize("student", LINKS)
 def test_links_and_fifos_are_refused_with_the_reason(attacked, student):
-    """A notebook that is a link to the solutions, or a FIFO, scores zero, and the summary says why."""
+    """A notebook that is a link to the solutions, or a FIFO, scores zero; the summary says why."""
     course, graded, _ = attacked
     scores = _grades(course)
     assert scores[student] and all(score == 0 for score in scores[student].values())
