@@ -183,7 +183,8 @@ def parser():
     grade.add_argument("assignments", nargs="*", help="assignments to grade (default: all)")
     grade.add_argument("--force", action="store_true", help="grade again what is already graded")
     grade.add_argument("--workers", type=int, default=None,
-                       help="parallel workers (default: the number of CPUs)")
+                       help="parallel workers on this machine (default: the number of CPUs; "
+                            "with --scheduler, the Dask workers' threads decide)")
     grade.add_argument("--unsandboxed", action="store_true",
                        help="run even where the sandbox or a limit is missing (unsafe)")
     grade.add_argument("--scheduler", metavar="ADDRESS", default=None,

@@ -80,12 +80,14 @@ class GradingPlugin(WorkerPlugin):
         self.name = "mlkit-grading-" + hashlib.sha256(key.encode()).hexdigest()[:12]
         self.pool = None
         self.refusal = None
+        self.missing = []
 
     async def setup(self, worker):
         """Start the pool (in a thread of its own, which must outlive it), or record why not."""
         self.pool, self.refusal = None, None
         self._ready, self._stop = threading.Event(), threading.Event()
         found = await asyncio.to_thread(protections)
+        self.missing = found["missing"]
         if found["missing"] and self.require_sandbox:
             self.refusal = ("it refuses to run student code without its protections: "
                             + "; ".join(found["missing"]))
@@ -152,11 +154,11 @@ def grade_submission(plugin, notebooks, timeout):
 
 
 def _state(plugin, dask_worker=None):
-    """What a worker says of its plugin: None when it grades, else its reason to refuse."""
+    """What a worker says of its plugin: ``(reason to refuse or None, protections missing)``."""
     state = dask_worker.plugins.get(plugin)
     if state is None:
-        return "it has not set up the mlkit grading plugin"
-    return state.refusal if state.pool is None else None
+        return "it has not set up the mlkit grading plugin", []
+    return (state.refusal if state.pool is None else None), state.missing
 
 
 class DaskPool:
@@ -207,12 +209,15 @@ class DaskPool:
         self.plugin = plugin.name
         self.client.register_plugin(plugin, name=plugin.name)
         refusals = {}
-        for worker, reason in self.client.run(_state, plugin.name, on_error="return").items():
-            if isinstance(reason, Exception):
-                refusals[worker] = f"it could not be asked ({type(reason).__name__}: {reason})"
-            elif reason is not None:
-                refusals[worker] = reason
-        for worker, reason in sorted(refusals.items()):
+        for worker, state in sorted(self.client.run(_state, plugin.name,
+                                                    on_error="return").items()):
+            if isinstance(state, Exception):
+                refusals[worker] = f"it could not be asked ({type(state).__name__}: {state})"
+            elif state[0] is not None:
+                refusals[worker] = state[0]
+            elif state[1]:  # --unsandboxed: it grades, as a local run would, with the risk
+                log(f"Dask worker {worker} grades with protections OFF: " + "; ".join(state[1]))
+        for worker, reason in refusals.items():
             log(f"Dask worker {worker} will not grade: {reason}")
         if not self.capable():
             raise SchedulerError(f"none of the {len(refusals)} workers of the Dask scheduler "

@@ -256,7 +256,8 @@ def test_task_that_kills_every_worker_is_reported(ungraded, cluster, tmp_path):
 def test_worker_without_the_sandbox_refuses(released_course, cluster, tmp_path):
     """A worker without bwrap refuses, with the reason; alone, it grades nothing.
 
-    The second run finds the scheduler in ``nbgrader_config.py``.
+    With ``--unsandboxed`` it grades, unconfined, as a local run would. The
+    last run finds the scheduler in ``nbgrader_config.py``.
     """
     course = tmp_path / "course"
     shutil.copytree(released_course, course)
@@ -269,10 +270,15 @@ def test_worker_without_the_sandbox_refuses(released_course, cluster, tmp_path):
     assert "bubblewrap (bwrap) is not installed" in alone.stderr
     assert "none of the 1 workers of the Dask scheduler" in alone.stderr
     assert not (course / "autograded").exists()
+    risky = mlkit_grade(course, "autograde", "--unsandboxed", "--scheduler", dask.address,
+                        env=tool_env(**ENV))  # as a local run: unconfined, and says so
+    assert risky.returncode == 0, risky.stderr[-3000:]
+    assert "grades with protections OFF: bubblewrap (bwrap) is not installed" in risky.stderr
+    assert "2 graded" in risky.stdout
     dask.add_workers("sandboxed")
     with (course / "nbgrader_config.py").open("a") as config:  # the scheduler, configured
         config.write(f"\nc.MlkitGrade.scheduler = {dask.address!r}\n")
-    result = mlkit_grade(course, "autograde", env=tool_env(**ENV))
+    result = mlkit_grade(course, "autograde", "--force", env=tool_env(**ENV))
     assert result.returncode == 0, result.stderr[-3000:]
     assert "2 graded" in result.stdout
     refused = [line for line in result.stderr.splitlines() if "will not grade" in line]
