@@ -16,7 +16,8 @@ On each worker, :class:`GradingPlugin` (a Dask ``WorkerPlugin``) keeps a
 Dask thread, and advertises a Dask *resource* that every task requires. A
 worker where the sandbox or a protection is missing never advertises it:
 it refuses the work, with the reason, and the run says so; with
-``--unsandboxed`` it grades unconfined, as a local run would.
+``--unsandboxed`` it grades unconfined and the run names what is off, as a
+local run would.
 
 Failures are Dask's: a task whose worker dies is run again on another one, up
 to the scheduler's ``distributed.scheduler.allowed-failures`` (3 by default),
@@ -24,6 +25,8 @@ after which it is reported as not graded, with Dask's reason. A task that
 fails on a live worker (its sandbox could not be restarted, say) is sent to
 the workers that have not failed it yet, and reported with every worker's
 reason when none is left. A result is used once, whichever worker sent it.
+At most twice as many tasks as the grading workers have threads are in
+flight (:meth:`DaskPool._room`).
 """
 
 import asyncio
