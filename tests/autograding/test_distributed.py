@@ -152,9 +152,9 @@ def _counts(stdout):
     return {status: int(count) for count, status in (part.split() for part in line.split(", "))}
 
 
-def _on_workers(result):
+def _on_workers(stdout):
     """The workers the summary names, with the number of submissions each graded."""
-    line = next(line for line in result.stdout.splitlines() if "Dask worker(s):" in line)
+    line = next(line for line in stdout.splitlines() if "Dask worker(s):" in line)
     return {part.rsplit(" (", 1)[0]: int(part.rsplit(" (", 1)[1].rstrip(")"))
             for part in line.split(": ", 1)[1].split(", ")}
 
@@ -168,7 +168,7 @@ def test_same_scores_as_a_local_run(ungraded, local, cluster, tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     assert "9 graded" in result.stdout
     assert _grades(course) == local
-    workers = _on_workers(result)
+    workers = _on_workers(result.stdout)
     assert len(workers) == 2 and sum(workers.values()) == 9, result.stdout
     assert "2 Dask workers" in result.stderr  # the progress bar counts the cluster's workers
     again = mlkit_grade(course, "autograde", "--scheduler", dask.address, env=tool_env(**ENV))
@@ -217,7 +217,7 @@ def test_worker_killed_mid_run(ungraded, local, cluster, tmp_path):
     assert "9 graded" in stdout
     assert _grades(course) == local
     assert _markers(course) == [*sorted(class_of(6)), "slow0", "slow1", "slow2"]
-    assert sum(_on_workers(subprocess.CompletedProcess([], 0, stdout)).values()) == 9
+    assert sum(_on_workers(stdout).values()) == 9
     time.sleep(1)
     left = [p for p in family if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
     assert not left, f"the killed worker's sandboxes outlived it: {left}"
@@ -284,7 +284,7 @@ def test_worker_without_the_sandbox_refuses(released_course, cluster, tmp_path):
     refused = [line for line in result.stderr.splitlines() if "will not grade" in line]
     assert len(refused) == 1 and "bubblewrap (bwrap) is not installed" in refused[0]
     worker = refused[0].split("Dask worker ")[1].split()[0]
-    assert worker not in _on_workers(result) and len(_on_workers(result)) == 1
+    assert worker not in _on_workers(result.stdout) and len(_on_workers(result.stdout)) == 1
 
 
 def test_unreachable_scheduler(released_course, tmp_path):
