@@ -5,11 +5,13 @@ submission in the gradebook, restores the locked and test cells from the
 source (hidden tests included), executes, saves the scores and writes
 ``autograded/``. The one step replaced is ``Execute``: :class:`PooledExecute`
 takes the executed notebook from a :class:`~mlkit.grading.sandbox.Pool` of
-sandboxed, pre-warmed workers. To keep every worker busy, each submission is
-first *prepared* (nbgrader's sanitizing preprocessors, which do not write to
-the gradebook) and sent to the pool ahead of time; the converter then runs
-submission after submission in this process, so that only one process ever
-writes to the gradebook.
+sandboxed, pre-warmed workers, or from the workers of a Dask scheduler
+(:mod:`mlkit.grading.distributed`, one task per submission). To keep every
+worker busy, each submission is first *prepared* (nbgrader's sanitizing
+preprocessors, which do not write to the gradebook) and sent to the pool ahead
+of time; the converter then runs submission after submission in this process,
+in the order their executions end, so that only one process ever writes to the
+gradebook.
 
 A submission counts as graded once a marker in its ``autograded/`` folder
 records the fingerprint (the hash of its submitted files and of the source
@@ -29,9 +31,11 @@ read.
 
 import contextlib
 import fcntl
+import functools
 import hashlib
 import json
 import os
+import queue
 import re
 import threading
 import time
@@ -60,13 +64,14 @@ from traitlets.config import Config
 from mlkit.grading import submissions
 from mlkit.grading.assignments import register, source_assignments, source_fingerprint
 from mlkit.grading.repair import REPAIRS, RepairStructure
-from mlkit.grading.sandbox import CHECKER_MODULES, STUDENT_MODULES, Pool, execute
+from mlkit.grading.sandbox import CHECKER_MODULES, STUDENT_MODULES, Pool, run_on
 from mlkit.grading.sqlite import write_ahead_log
 
 __all__ = [
     "AutogradeError",
     "CourseLockedError",
     "Job",
+    "LocalPool",
     "PooledExecute",
     "autograde",
     "course_lock",
@@ -164,10 +169,12 @@ class PooledExecute(NbGraderPreprocessor):
     """nbgrader's ``Execute`` step, run on a sandboxed, pre-warmed worker of the pool."""
 
     def preprocess(self, nb, resources):
-        key = _code_key(nb)
+        names = resources.get("nbgrader", {})
+        key = (names.get("student"), names.get("assignment"), names.get("notebook"),
+               _code_key(nb))
         future = _STATE["futures"].pop(key, None)
         if future is None:  # not prepared ahead, or prepared differently: run it now
-            future = _submit(_STATE["pool"], nb)
+            future = _STATE["pool"].grade([nb], timeout=_STATE["timeout"])[0]
         outputs, status, reason = future.result()
         for cell, (cell_outputs, count, metadata) in zip(
                 [c for c in nb.cells if c.cell_type == "code"], outputs, strict=True):
@@ -180,16 +187,18 @@ class PooledExecute(NbGraderPreprocessor):
         return nb, resources
 
 
-def _submit(pool, notebook):
-    copy = json.loads(json.dumps(notebook))
-    return pool.submit(lambda worker: _run_on(worker, copy))
+class LocalPool(Pool):
+    """This machine's pool, with the interface of :class:`mlkit.grading.distributed.DaskPool`."""
 
+    def grade(self, notebooks, *, timeout, job=None):
+        """Queue each notebook; a ``Future`` of ``(cells, status, reason)`` for each."""
+        copies = json.loads(json.dumps(notebooks))
+        return [self.submit(functools.partial(run_on, notebook=copy, timeout=timeout))
+                for copy in copies]
 
-def _run_on(worker, notebook):
-    """Execute on ``worker``; the outputs and execution counts of the code cells, in order."""
-    status, reason = execute(notebook, worker, timeout=_STATE["timeout"])
-    return [(cell["outputs"], cell["execution_count"], cell.get("metadata", {}).get("mlkit"))
-            for cell in notebook["cells"] if cell["cell_type"] == "code"], status, reason
+    def describe(self):
+        """The workers grading, for the progress bar."""
+        return f"{len(self.workers)} workers"
 
 
 @dataclass
@@ -201,6 +210,7 @@ class Job:
     fingerprint: str = ""
     status: str = "pending"  # pending, graded, refused, skipped, failed
     reason: str = ""
+    worker: str = ""  # the Dask worker that ran it (empty on this machine)
     notes: list = field(default_factory=list)  # what a reader of the grade should know
     refused: list = field(default_factory=list)  # submissions.Refusal: why it scores zero
 
@@ -333,7 +343,7 @@ def _config(course):
 
 
 def autograde(course, assignments=None, *, force=False, workers=None, sandbox=True,
-              progress=True, log=print):
+              progress=True, log=print, scheduler=None):
     """Autograde every new or changed submission of ``course``.
 
     Args:
@@ -344,6 +354,9 @@ def autograde(course, assignments=None, *, force=False, workers=None, sandbox=Tr
         sandbox: run submissions in bubblewrap (False: unconfined).
         progress: show a progress bar with the time left.
         log: where to write one line per problem.
+        scheduler: the address of a Dask scheduler whose workers execute the
+            submissions (:mod:`mlkit.grading.distributed`; ``workers`` is then
+            theirs to decide), or None to execute them on this machine.
 
     Returns:
         list of :class:`Job` with their final status.
@@ -363,33 +376,48 @@ def autograde(course, assignments=None, *, force=False, workers=None, sandbox=Tr
         api = NbGraderAPI(coursedir=coursedir, config=config)
         _STATE["timeout"] = config.Execute.get("timeout", 120) or 120
         modules, checker_modules = modules_for(coursedir, {job.assignment for job in todo})
-        with Pool(workers, modules=modules, checker_modules=checker_modules,
-                  sandbox=sandbox) as pool:
+        with _pool(scheduler, workers, modules, checker_modules, sandbox, log) as pool:
             _STATE["pool"], _STATE["futures"] = pool, {}
-            prepared = {id(job): threading.Event() for job in todo}
-            feeder = threading.Thread(target=_feed, args=(pool, coursedir, todo, prepared),
+            executed = queue.Queue()  # jobs in the order their executions end
+            feeder = threading.Thread(target=_feed, args=(pool, coursedir, todo, executed),
                                       daemon=True)
             feeder.start()
             bar = None
             if progress:
                 from tqdm import tqdm
 
-                bar = tqdm(total=len(todo), unit="submission", desc="autograde")
+                bar = tqdm(total=len(todo), unit="submission", desc="autograde",
+                           postfix=pool.describe())
             try:
-                for job in todo:
-                    prepared[id(job)].wait()
+                for _ in todo:
+                    job = executed.get()
                     _grade(api, coursedir, job)
                     if job.status == "failed":
                         log(f"{job.student}/{job.assignment}: NOT GRADED: {job.reason}")
                     for note in job.notes:
                         log(f"{job.student}/{job.assignment}: {note}")
                     if bar is not None:
+                        if scheduler and bar.n % 10 == 0:
+                            bar.set_postfix_str(pool.describe(), refresh=False)
                         bar.update()
             finally:
                 if bar is not None:
                     bar.close()
                 _STATE["pool"], _STATE["futures"] = None, {}
     return jobs
+
+
+def _pool(scheduler, workers, modules, checker_modules, sandbox, log):
+    """The pool that executes the notebooks: this machine's, or a Dask scheduler's workers."""
+    if scheduler:
+        from mlkit.grading.distributed import DaskPool, SchedulerError
+
+        try:
+            return DaskPool(scheduler, modules=modules, checker_modules=checker_modules,
+                            sandbox=sandbox, log=log)
+        except SchedulerError as error:
+            raise AutogradeError(str(error)) from None
+    return LocalPool(workers, modules=modules, checker_modules=checker_modules, sandbox=sandbox)
 
 
 def _set_up(coursedir, config, jobs, *, force, log):
@@ -443,18 +471,46 @@ def _refuse(coursedir, job):
     job.status = "refused"
 
 
-def _feed(pool, coursedir, jobs, prepared):
-    """Prepare each submission's notebooks and queue them on the pool, ahead of the converter."""
+def _feed(pool, coursedir, jobs, executed):
+    """Prepare each submission's notebooks and send them to the pool, ahead of the converter.
+
+    Each job is put in ``executed`` once all its notebooks have run (at once
+    when none could be sent: the converter then meets the problem itself).
+    """
     for job in jobs:
         folder = Path(coursedir.format_path(coursedir.submitted_directory, job.student,
                                             job.assignment))
+        prepared = {}
         for path in sorted(folder.glob("*.ipynb")):
             try:
-                notebook = _prepare(coursedir, job, path)
+                prepared[path.stem] = _prepare(coursedir, job, path)
             except Exception:  # the converter meets the same problem, and reports it
                 continue
-            _STATE["futures"][_code_key(notebook)] = _submit(pool, notebook)
-        prepared[id(job)].set()
+        futures = []
+        with contextlib.suppress(Exception):  # the converter's own try meets it, and reports it
+            futures = pool.grade(list(prepared.values()), timeout=_STATE["timeout"], job=job) \
+                if prepared else []
+        for (name, notebook), future in zip(prepared.items(), futures, strict=True):
+            _STATE["futures"][(job.student, job.assignment, name, _code_key(notebook))] = future
+        _when_all_done(futures, functools.partial(executed.put, job))
+
+
+def _when_all_done(futures, callback):
+    """Call ``callback()`` once every future is done (at once when there is none)."""
+    left = [len(futures)]
+    lock = threading.Lock()
+
+    def one_done(_future):
+        with lock:
+            left[0] -= 1
+            last = left[0] == 0
+        if last:
+            callback()
+
+    if not futures:
+        callback()
+    for future in futures:
+        future.add_done_callback(one_done)
 
 
 def _execution_notes(coursedir, job):
@@ -475,12 +531,14 @@ def _execution_notes(coursedir, job):
 def _failure_reason(result):
     """What stopped nbgrader's converter, in one sentence: the exception it ended with.
 
-    nbgrader's log says "Please see the above traceback for details"; the
-    traceback's last line (the exception and its message) is the cause.
+    nbgrader's log says "Please see the above traceback for details", and ends
+    with its own ``NbGraderException`` saying so; the last other exception of
+    the traceback (its name and message) is the cause.
     """
     for text in (result.get("error") or "", result.get("log") or ""):
         lines = [line.strip() for line in text.splitlines() if line.strip()]
-        causes = [line for line in lines if re.match(r"^[\w.]*(Error|Exception)\b.*:", line)]
+        causes = [line for line in lines if re.match(r"^[\w.]*(Error|Exception)\b.*:", line)
+                  and not line.startswith("nbgrader.converters.base.NbGraderException")]
         if causes:
             return causes[-1][:1000]
     return "nbgrader's autograde failed without saying why (see its log with --debug)"

@@ -35,7 +35,8 @@ from pathlib import Path
 
 import mlkit
 
-__all__ = ["Pool", "SandboxError", "Worker", "execute", "protections", "worker_environment"]
+__all__ = ["Pool", "SandboxError", "Worker", "execute", "protections", "run_on",
+           "worker_environment"]
 
 # What each kind of zygote imports before any job (TensorFlow is added when an assignment needs it)
 STUDENT_MODULES = ("numpy", "mlkit", "mlkit.datasets")
@@ -515,6 +516,19 @@ def execute(notebook, worker, *, timeout=120, files=None):
                 cell.setdefault("metadata", {})["mlkit"] = {
                     "checks": result.get("checks", []), "failure": result.get("failure")}
     return status, reason
+
+
+def run_on(worker, notebook, timeout):
+    """Execute ``notebook`` (a dict, changed in place) on ``worker``; its results as data.
+
+    Returns:
+        ``(cells, status, reason)``: for each code cell in order, its outputs,
+        execution count and checker results (``mlkit`` metadata, or None); the
+        status and reason of :func:`execute`.
+    """
+    status, reason = execute(notebook, worker, timeout=timeout)
+    return [(cell["outputs"], cell["execution_count"], cell.get("metadata", {}).get("mlkit"))
+            for cell in notebook["cells"] if cell["cell_type"] == "code"], status, reason
 
 
 class Pool:
