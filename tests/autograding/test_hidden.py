@@ -118,14 +118,23 @@ def test_release_note_counts_the_hidden_checks(assignment):
 
 
 class TestHiddenResults:
-    def test_visible_failure(self):
-        """An error that is no hidden check's failure leaves every hidden check not run."""
-        error = {"ename": "CheckError", "evalue": "softmax(x) is not right: ..."}
-        assert [s for _, s, _ in hidden_results(["a", "b"], error)] == ["not run", "not run"]
+    def test_nothing_recorded(self):
+        """A cell whose visible checks failed recorded no hidden check: none ran."""
+        assert [s for _, s, _ in hidden_results(["a", "b"], [])] == ["not run", "not run"]
 
     def test_all_passed(self):
-        """No error: every hidden check passed."""
-        assert hidden_results(["a"], None) == [("a", "passed", "")]
+        """Every hidden check recorded as passed is reported passed."""
+        assert hidden_results(["a"], [{"name": "a", "passed": True}]) == [("a", "passed", "")]
+
+    def test_records_are_read_as_data(self):
+        """The failure's sentence comes from the record's fields; an unknown name is ignored."""
+        recorded = [{"name": "a", "passed": True}, {"name": "zz", "passed": False},
+                    {"name": "b", "passed": False, "summary": "2 of 6 values differ",
+                     "link": "book/x.html#y", "extra": 1}]
+        assert hidden_results(["a", "b", "c"], recorded) == [
+            ("a", "passed", ""),
+            ("b", "failed", "2 of 6 values differ. See the book's section on it: book/x.html#y"),
+            ("c", "not run", "")]
 
 
 class TestHideHiddenTests:
@@ -134,14 +143,14 @@ class TestHideHiddenTests:
               "with check('f of a list'):\n    assert_close(f([1, 2]), [67890, 2])\n"
               "### END HIDDEN TESTS")
 
-    def _feedback(self, outputs):
+    def _feedback(self, outputs, checks=()):
         import nbformat
 
         from mlkit.grading.feedback import HideHiddenTests
 
         cell = nbformat.v4.new_code_cell(self.SOURCE, outputs=outputs, metadata={"nbgrader": {
             "grade": True, "grade_id": "f_values", "points": 1, "locked": True,
-            "solution": False, "schema_version": 3}})
+            "solution": False, "schema_version": 3}, "mlkit": {"checks": list(checks)}})
         cell, _ = HideHiddenTests().preprocess_cell(cell, {}, 0)
         return cell
 
@@ -153,7 +162,10 @@ class TestHideHiddenTests:
                                        evalue="Check 'f of a list' failed: 1 of 2 values "
                                               "differ.\nexpected: [67890, 2]")
         cell = self._feedback([nbformat.v4.new_output("stream", name="stdout", text="12345"),
-                               error])
+                               error],
+                              [{"name": "f of a big number", "passed": True},
+                               {"name": "f of a list", "passed": False,
+                                "summary": "1 of 2 values differ"}])
         text = cell.source + "".join(str(output) for output in cell.outputs)
         assert "12345" not in text and "67890" not in text and "check(" not in text
         assert "[passed] f of a big number" in text
