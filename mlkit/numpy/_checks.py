@@ -1,4 +1,8 @@
-"""Input checks shared by the NumPy backend: clear errors for bad input."""
+"""The NumPy backend's conversions and checks, used by the contracts in :mod:`mlkit.contracts`.
+
+The TensorFlow backend's ``_checks`` module has the same names: a contract
+converts and checks its arguments through them, whichever backend it serves.
+"""
 
 import numpy as np
 
@@ -70,3 +74,16 @@ def check_shape(x, name, expected, *, ndim, sizes=None, origin=None):
     where = f" with {origin}" if origin else ""
     raise ValueError(
         f"`{name}` must have shape {expected}{where}. Received: {name}.shape={x.shape}")
+
+
+as_float = as_float_array
+
+
+def shape(x):
+    """The shape of an array, a tuple (the TensorFlow backend gives None for an unknown rank)."""
+    return x.shape
+
+
+def output(y, dtype):
+    """A kernel's result as the contracts return it: an array of ``dtype``, a scalar if 0-d."""
+    return np.asarray(y).astype(dtype, copy=False)[()]

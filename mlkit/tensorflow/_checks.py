@@ -1,4 +1,9 @@
-"""Input checks shared by the TensorFlow backend: clear errors for bad input."""
+"""The TensorFlow backend's conversions and checks, used by the contracts in :mod:`mlkit.contracts`.
+
+The NumPy backend's ``_checks`` module has the same names: a contract converts
+and checks its arguments through them, whichever backend it serves. Everything
+here works eagerly and inside ``tf.function`` (on static shapes).
+"""
 
 import tensorflow as tf
 
@@ -77,3 +82,16 @@ def check_shape(x, name, expected, *, ndim, sizes=None, origin=None):
     received = "<unknown>" if shape.rank is None else str(tuple(shape))
     raise ValueError(
         f"`{name}` must have shape {expected}{where}. Received: {name}.shape={received}")
+
+
+as_float = as_float_tensor
+
+
+def shape(x):
+    """The static shape of a tensor, a tuple (None for unknown sizes); None for an unknown rank."""
+    return None if x.shape.rank is None else tuple(x.shape)
+
+
+def output(y, dtype):
+    """A kernel's result as the contracts return it: a tensor of ``dtype``."""
+    return y if y.dtype == dtype else tf.cast(y, dtype)
