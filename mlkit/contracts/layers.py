@@ -14,6 +14,8 @@ Taught in the book chapters *XOR and the multi-layer perceptron* and
 import functools
 import types
 
+from mlkit._args import shape_fits
+
 # The hidden activations an activation layer knows, with the defaults of their contracts.
 ACTIVATIONS = ("elu", "leaky_relu", "linear", "relu", "sigmoid", "tanh")
 
@@ -39,13 +41,6 @@ def activation_kernels(activations, identity, ones_like):
         "linear": (identity, ones_like), "sigmoid": pair("sigmoid"), "tanh": pair("tanh"),
         "relu": pair("relu"), "leaky_relu": pair("leaky_relu", negative_slope=0.01),
         "elu": pair("elu", alpha=1.0)})
-
-
-def _fits(shape, expected):
-    """Whether a shape is ``expected``, where sizes not known before running (None) fit any."""
-    return (shape is not None and len(shape) == len(expected)
-            and all(None in (size, want) or size == want
-                    for size, want in zip(shape, expected, strict=True)))
 
 
 def check_activation(activation):
@@ -119,7 +114,7 @@ def dense_backward(backend, kernel):
         X, W = cache
         dZ = backend.as_float(dZ, "dZ")
         expected = (backend.shape(X)[0], backend.shape(W)[1])
-        if not _fits(backend.shape(dZ), expected):
+        if not shape_fits(backend.shape(dZ), expected):
             raise ValueError(f"`dZ` must have the shape of the layer's output (n, n_out) = "
                              f"{expected}. Received: dZ.shape={backend.shape(dZ)}")
         return kernel(dZ, cache)
@@ -173,7 +168,7 @@ def activation_backward(backend, kernel):
         Z, activation = cache
         check_activation(activation)
         dH = backend.as_float(dH, "dH")
-        if not _fits(backend.shape(dH), backend.shape(Z)):
+        if not shape_fits(backend.shape(dH), backend.shape(Z)):
             raise ValueError(f"`dH` must have the shape of the layer's output {backend.shape(Z)}. "
                              f"Received: dH.shape={backend.shape(dH)}")
         return kernel(dH, cache)

@@ -87,3 +87,34 @@ def shape(x):
 def output(y, dtype):
     """A kernel's result as the contracts return it: an array of ``dtype``, a scalar if 0-d."""
     return np.asarray(y).astype(dtype, copy=False)[()]
+
+
+def as_array(x):
+    """``x`` as an array of its own dtype (labels), without conversion to float."""
+    return np.asarray(x)
+
+
+def dtype_kind(x):
+    """"f" for a float array, "i" for an integer one, "b" for bool, another letter otherwise."""
+    return "i" if x.dtype.kind == "u" else x.dtype.kind
+
+
+def dtype_name(x):
+    return str(x.dtype)
+
+
+def values(x):
+    """The values of ``x`` as a NumPy array (in the TensorFlow backend, None while tracing)."""
+    return x
+
+
+def as_int64(x):
+    return x.astype(np.int64, copy=False)
+
+
+def squeeze(x, axis):
+    return np.squeeze(x, axis=axis)
+
+
+def cast(x, dtype):
+    return x.astype(dtype, copy=False)

@@ -95,3 +95,49 @@ def shape(x):
 def output(y, dtype):
     """A kernel's result as the contracts return it: a tensor of ``dtype``."""
     return y if y.dtype == dtype else tf.cast(y, dtype)
+
+
+def as_array(x):
+    """``x`` as a tensor of its own dtype (labels), without conversion to float."""
+    return tf.convert_to_tensor(x)
+
+
+def dtype_kind(x):
+    """"f" for a float tensor, "i" for an integer one, "b" for bool, "?" otherwise."""
+    if x.dtype.is_floating:
+        return "f"
+    if x.dtype.is_integer:
+        return "i"
+    return "b" if x.dtype == tf.bool else "?"
+
+
+def dtype_name(x):
+    return x.dtype.name
+
+
+def values(x):
+    """The values of ``x`` as a NumPy array, or None inside ``tf.function`` (not known yet)."""
+    return x.numpy() if tf.executing_eagerly() else None
+
+
+def checked_labels(labels, num_classes):
+    """Class labels traced in a ``tf.function``: int64, with graph assertions of their values."""
+    message = f"`y_true` must hold class labels in [0, {num_classes}), one per example."
+    checks = [tf.debugging.assert_non_negative(labels, message=message),
+              tf.debugging.assert_less(labels, tf.cast(num_classes, labels.dtype), message=message)]
+    if labels.dtype.is_floating:
+        checks.append(tf.debugging.assert_equal(labels, tf.round(labels), message=message))
+    with tf.control_dependencies(checks):
+        return tf.cast(labels, tf.int64)
+
+
+def as_int64(x):
+    return tf.cast(x, tf.int64)
+
+
+def squeeze(x, axis):
+    return tf.squeeze(x, axis=axis)
+
+
+def cast(x, dtype):
+    return x if x.dtype == dtype else tf.cast(x, dtype)
