@@ -32,7 +32,7 @@ def step(backend, kernel):
             array([0., 0., 1.])
         """
         x = backend.as_float(x)
-        return backend.output(kernel(x), x.dtype)
+        return backend.output(backend.keep_nan(x, kernel(x)), x.dtype)
 
     return step
 
@@ -54,7 +54,7 @@ def step_grad(backend, kernel):
             array([0., 0., 0.])
         """
         x = backend.as_float(x)
-        return backend.output(kernel(x), x.dtype)
+        return backend.output(backend.keep_nan(x, kernel(x)), x.dtype)
 
     return step_grad
 
@@ -195,7 +195,7 @@ def relu_grad(backend, kernel):
             array([0., 0., 1.])
         """
         x = backend.as_float(x)
-        return backend.output(kernel(x), x.dtype)
+        return backend.output(backend.keep_nan(x, kernel(x)), x.dtype)
 
     return relu_grad
 

@@ -84,6 +84,11 @@ def shape(x):
     return x.shape
 
 
+def keep_nan(x, y):
+    """``y``, with NaN wherever ``x`` is NaN: the rule of the functions that would lose a NaN."""
+    return np.where(np.isnan(x), x, y)
+
+
 def output(y, dtype):
     """A kernel's result as the contracts return it: an array of ``dtype``, a scalar if 0-d."""
     return np.asarray(y).astype(dtype, copy=False)[()]

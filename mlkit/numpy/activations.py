@@ -32,12 +32,12 @@ __all__ = [
 
 @implements(contract.step, backend)
 def step(x):
-    return np.where(np.isnan(x), x, x > 0)
+    return x > 0
 
 
 @implements(contract.step_grad, backend)
 def step_grad(x):
-    return np.where(np.isnan(x), x, 0.0)
+    return np.zeros_like(x)
 
 
 @implements(contract.sigmoid, backend)

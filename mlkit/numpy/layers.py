@@ -32,9 +32,10 @@ def dense_forward(X, W, b):
 
 
 @implements(contract.dense_backward, backend)
-def dense_backward(dZ, cache):
+def dense_backward(dZ, cache, input_grad=True):
     X, W = cache
-    return dZ @ W.T, X.T @ dZ, dZ.sum(axis=0)
+    dX = dZ @ W.T if input_grad else None
+    return dX, X.T @ dZ, dZ.sum(axis=0)
 
 
 @implements(contract.activation_forward, backend)

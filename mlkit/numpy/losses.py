@@ -30,28 +30,27 @@ __all__ = [
 
 @implements(contract.softmax, backend)
 def softmax(x, axis):
-    exp_shifted = np.exp(x - np.max(x, axis=axis, keepdims=True))
-    return exp_shifted / np.sum(exp_shifted, axis=axis, keepdims=True)
+    exp_shifted = np.exp(x - x.max(axis=axis, keepdims=True))
+    return exp_shifted / exp_shifted.sum(axis=axis, keepdims=True)
 
 
 @implements(contract.log_softmax, backend)
 def log_softmax(x, axis):
-    shifted = x - np.max(x, axis=axis, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    shifted = x - x.max(axis=axis, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
 
 def _log_p(y_pred, axis, from_logits):
     if from_logits:
         return log_softmax.kernel(y_pred, axis)
     # probabilities: normalised, and clipped away from 0 and 1 as Keras does
-    return np.log(np.clip(y_pred / np.sum(y_pred, axis=axis, keepdims=True),
-                          EPSILON, 1.0 - EPSILON))
+    return np.log(np.clip(y_pred / y_pred.sum(axis=axis, keepdims=True), EPSILON, 1.0 - EPSILON))
 
 
 @implements(contract.cross_entropy, backend)
 def cross_entropy(y_true, y_pred, from_logits, axis):
     # 0 - sum rather than -sum: a perfect prediction costs 0.0, not -0.0
-    return 0.0 - np.sum(y_true * _log_p(y_pred, axis, from_logits), axis=axis)
+    return 0.0 - (y_true * _log_p(y_pred, axis, from_logits)).sum(axis=axis)
 
 
 @implements(contract.sparse_cross_entropy, backend)
@@ -69,12 +68,12 @@ def binary_cross_entropy(y_true, y_pred, from_logits):
     else:
         p = np.clip(y_pred, EPSILON, 1.0 - EPSILON)
         elementwise = -(y_true * np.log(p) + (1.0 - y_true) * np.log(1.0 - p))
-    return np.mean(elementwise, axis=-1)
+    return elementwise.mean(axis=-1)
 
 
 @implements(contract.mean_squared_error, backend)
 def mean_squared_error(y_true, y_pred):
-    return np.mean((y_pred - y_true) ** 2, axis=-1)
+    return ((y_pred - y_true) ** 2).mean(axis=-1)
 
 
 @implements(contract.softmax_cross_entropy_grad, backend)

@@ -92,6 +92,11 @@ def shape(x):
     return None if x.shape.rank is None else tuple(x.shape)
 
 
+def keep_nan(x, y):
+    """``y``, with NaN wherever ``x`` is NaN: the rule of the functions that would lose a NaN."""
+    return tf.where(tf.math.is_nan(x), x, tf.cast(y, x.dtype))
+
+
 def output(y, dtype):
     """A kernel's result as the contracts return it: a tensor of ``dtype``."""
     return y if y.dtype == dtype else tf.cast(y, dtype)

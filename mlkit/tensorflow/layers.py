@@ -33,10 +33,10 @@ def dense_forward(X, W, b):
 
 
 @implements(contract.dense_backward, backend)
-def dense_backward(dZ, cache):
+def dense_backward(dZ, cache, input_grad=True):
     X, W = cache
-    return (tf.matmul(dZ, W, transpose_b=True), tf.matmul(X, dZ, transpose_a=True),
-            tf.reduce_sum(dZ, axis=0))
+    dX = tf.matmul(dZ, W, transpose_b=True) if input_grad else None
+    return dX, tf.matmul(X, dZ, transpose_a=True), tf.reduce_sum(dZ, axis=0)
 
 
 @implements(contract.activation_forward, backend)
