@@ -4,6 +4,9 @@ The TensorFlow backend's ``_checks`` module has the same names: a contract
 converts and checks its arguments through them, whichever backend it serves.
 """
 
+import contextlib
+import numbers
+
 import numpy as np
 
 
@@ -123,3 +126,20 @@ def squeeze(x, axis):
 
 def cast(x, dtype):
     return x.astype(dtype, copy=False)
+
+
+def as_float_of(x, dtype, name):
+    """``x`` as a float array of ``dtype`` (that of `X`); numbers and lists are read in it."""
+    if isinstance(x, numbers.Number | list | tuple) and not isinstance(x, bool):
+        with contextlib.suppress(TypeError, ValueError):  # as_float_array says what is wrong
+            x = np.asarray(x, dtype=dtype)
+    x = as_float_array(x, name)
+    if x.dtype != dtype:
+        raise TypeError(f"`{name}` must have the dtype of `X`, {np.dtype(dtype).name}. "
+                        f"Received: {name}.dtype={x.dtype.name}")
+    return x
+
+
+def assert_positive(x, message):
+    """Nothing to do: NumPy arrays have values, and the contracts check them."""
+    return x

@@ -133,7 +133,7 @@ class TestEstimatorMatchesNumPy:
         sklearn_model = SklearnLinearRegression().fit(X_scaled.astype(np.float64), Y_SCORES)
         np.testing.assert_allclose(model.W_, sklearn_model.coef_.T, rtol=1e-5)
         prediction = model.predict(tf.constant(X_scaled))
-        assert isinstance(prediction, np.ndarray) and prediction.shape == (5, 1)
+        assert isinstance(prediction, tf.Tensor) and prediction.shape == (5, 1)  # the backend's
         np.testing.assert_allclose(prediction, sklearn_model.predict(X_scaled), rtol=1e-6)
 
     def test_diverges_at_the_same_epoch(self):
