@@ -21,7 +21,7 @@ PUBLIC_IDS = [f"{backend.__name__}.{name}" for backend, name in PUBLIC]
 TESTING = [name for name in mlkit.testing.__all__ if name != "mistakes"]
 MODULES = ["activations", "neurons", "perceptron", "layers", "losses", "linear", "mlp"]
 # the modules whose functions are written as a contract (mlkit.contracts) and kernels
-CONTRACTED = [name for module in ["activations", "layers", "losses", "linear"]
+CONTRACTED = [name for module in ["activations", "layers", "losses", "linear", "perceptron"]
               for name in importlib.import_module(f"mlkit.numpy.{module}").__all__]
 
 

@@ -128,12 +128,17 @@ def cast(x, dtype):
     return x.astype(dtype, copy=False)
 
 
-def as_float_of(x, dtype, name):
-    """``x`` as a float array of ``dtype`` (that of `X`); numbers and lists are read in it."""
+def as_float_of(x, dtype, name, *, cast=False):
+    """``x`` as a float array of ``dtype`` (that of `X`); numbers and lists are read in it.
+
+    Another float dtype is an error, or with ``cast=True`` converted.
+    """
     if isinstance(x, numbers.Number | list | tuple) and not isinstance(x, bool):
         with contextlib.suppress(TypeError, ValueError):  # as_float_array says what is wrong
             x = np.asarray(x, dtype=dtype)
     x = as_float_array(x, name)
+    if cast:
+        return x.astype(dtype, copy=False)
     if x.dtype != dtype:
         raise TypeError(f"`{name}` must have the dtype of `X`, {np.dtype(dtype).name}. "
                         f"Received: {name}.dtype={x.dtype.name}")
@@ -143,3 +148,8 @@ def as_float_of(x, dtype, name):
 def assert_positive(x, message):
     """Nothing to do: NumPy arrays have values, and the contracts check them."""
     return x
+
+
+def scalar(x):
+    """A 0-d array as the Python float the NumPy estimators keep (TensorFlow: a tensor)."""
+    return float(x)

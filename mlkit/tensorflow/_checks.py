@@ -151,16 +151,19 @@ def cast(x, dtype):
     return x if x.dtype == dtype else tf.cast(x, dtype)
 
 
-def as_float_of(x, dtype, name):
+def as_float_of(x, dtype, name, *, cast=False):
     """``x`` as a float tensor of ``dtype`` (that of `X`); Python numbers and lists are read in it.
 
-    Reading them in ``dtype`` directly matters: through TensorFlow's default
-    float32 first, 0.1 would be rounded before it became float64.
+    Another float dtype is an error, or with ``cast=True`` converted. Reading
+    numbers in ``dtype`` directly matters: through TensorFlow's default float32
+    first, 0.1 would be rounded before it became float64.
     """
     if isinstance(x, numbers.Number | list | tuple) and not isinstance(x, bool):
         with contextlib.suppress(TypeError, ValueError):  # as_float_tensor says what is wrong
             x = tf.convert_to_tensor(x, dtype_hint=dtype)
     x = as_float_tensor(x, name)
+    if cast:
+        return tf.cast(x, dtype)
     if x.dtype != dtype:
         raise TypeError(f"`{name}` must have the dtype of `X`, {tf.as_dtype(dtype).name}. "
                         f"Received: {name}.dtype={x.dtype.name}")
@@ -171,3 +174,8 @@ def assert_positive(x, message):
     """``x``, with a graph assertion that it is positive (for a tensor traced in a tf.function)."""
     with tf.control_dependencies([tf.debugging.assert_positive(x, message=message)]):
         return tf.identity(x)
+
+
+def scalar(x):
+    """A 0-d tensor, kept as it is (NumPy: a Python float)."""
+    return x
