@@ -46,3 +46,18 @@ def implements(contract, backend):
         return function
 
     return public
+
+
+def public_api(modules):
+    """The public names of a backend's modules, in the order their contracts list them.
+
+    Each backend module imports its contract module as ``contract``, whose
+    ``__all__`` names what the module offers.
+
+    Args:
+        modules: the backend's modules, in the order of the package's ``__all__``.
+
+    Returns:
+        A dict ``name -> function or class``.
+    """
+    return {name: getattr(module, name) for module in modules for name in module.contract.__all__}

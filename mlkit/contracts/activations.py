@@ -13,6 +13,22 @@ Taught in the book chapter *Activation functions*.
 
 from mlkit._args import check_axis, check_positive_int, check_real
 
+__all__ = [
+    "step",
+    "step_grad",
+    "sigmoid",
+    "sigmoid_grad",
+    "tanh",
+    "tanh_grad",
+    "relu",
+    "relu_grad",
+    "leaky_relu",
+    "leaky_relu_grad",
+    "elu",
+    "elu_grad",
+    "maxout",
+]
+
 
 def step(backend, kernel):
     def step(x):

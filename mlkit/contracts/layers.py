@@ -16,6 +16,13 @@ import types
 
 from mlkit._args import shape_fits
 
+__all__ = [
+    "activation_backward",
+    "activation_forward",
+    "dense_backward",
+    "dense_forward",
+]
+
 # The hidden activations an activation layer knows, with the defaults of their contracts.
 ACTIVATIONS = ("elu", "leaky_relu", "linear", "relu", "sigmoid", "tanh")
 

@@ -19,6 +19,15 @@ import numpy as np
 from mlkit._args import check_lr, check_positive_int, check_seed
 from mlkit._training import check_finite
 
+__all__ = [
+    "linear_predict",
+    "linear_mse_grads",
+    "linear_gradient_step",
+    "least_squares",
+    "standardize",
+    "LinearRegression",
+]
+
 
 def check_inputs(backend, X):
     """``X`` as a float array of shape (n, n_features) with at least one row and column."""

@@ -17,6 +17,18 @@ import numpy as np
 
 from mlkit._args import check_axis, shape_fits
 
+__all__ = [
+    "softmax",
+    "log_softmax",
+    "cross_entropy",
+    "sparse_cross_entropy",
+    "binary_cross_entropy",
+    "mean_squared_error",
+    "softmax_cross_entropy_grad",
+    "binary_cross_entropy_grad",
+    "mean_squared_error_grad",
+]
+
 # Keras clips probabilities to [EPSILON, 1 - EPSILON] before taking their log.
 EPSILON = 1e-7
 

@@ -43,6 +43,8 @@ from mlkit._training import (
     validation_targets,
 )
 
+__all__ = ["MLP"]
+
 
 def loss_kernels(losses, mean):
     """``loss -> (mean loss of a batch, its gradient with respect to the logits)``, as kernels.

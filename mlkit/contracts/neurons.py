@@ -13,6 +13,8 @@ when a ``tf.function`` is traced.
 Taught in the book chapter *Neurons*.
 """
 
+__all__ = ["tlu", "tlu_layer"]
+
 
 def _size(size):
     return "?" if size is None else str(size)

@@ -17,6 +17,8 @@ import numpy as np
 
 from mlkit._args import check_lr, check_positive_int, check_real, check_seed, shape_fits
 
+__all__ = ["perceptron_update", "Perceptron"]
+
 
 def _check_bias(backend, b, dtype):
     if isinstance(b, numbers.Number):

@@ -13,22 +13,6 @@ from mlkit._contract import implements
 from mlkit.contracts import activations as contract
 from mlkit.numpy import _checks as backend
 
-__all__ = [
-    "step",
-    "step_grad",
-    "sigmoid",
-    "sigmoid_grad",
-    "tanh",
-    "tanh_grad",
-    "relu",
-    "relu_grad",
-    "leaky_relu",
-    "leaky_relu_grad",
-    "elu",
-    "elu_grad",
-    "maxout",
-]
-
 
 @implements(contract.step, backend)
 def step(x):

@@ -15,13 +15,6 @@ from mlkit.contracts import layers as contract
 from mlkit.numpy import _checks as backend
 from mlkit.numpy import activations
 
-__all__ = [
-    "activation_backward",
-    "activation_forward",
-    "dense_backward",
-    "dense_forward",
-]
-
 # name -> (f, f'), the activation kernels
 ACTIVATIONS = contract.activation_kernels(activations, lambda Z: Z, np.ones_like)
 

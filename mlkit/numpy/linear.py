@@ -15,15 +15,6 @@ from mlkit.contracts import linear as contract
 from mlkit.numpy import _checks as backend
 from mlkit.numpy.losses import mean_squared_error, mean_squared_error_grad
 
-__all__ = [
-    "linear_predict",
-    "linear_mse_grads",
-    "linear_gradient_step",
-    "least_squares",
-    "standardize",
-    "LinearRegression",
-]
-
 
 @implements(contract.linear_predict, backend)
 def linear_predict(X, W, b):

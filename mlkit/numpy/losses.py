@@ -15,18 +15,6 @@ from mlkit.contracts.losses import EPSILON
 from mlkit.numpy import _checks as backend
 from mlkit.numpy.activations import sigmoid
 
-__all__ = [
-    "softmax",
-    "log_softmax",
-    "cross_entropy",
-    "sparse_cross_entropy",
-    "binary_cross_entropy",
-    "mean_squared_error",
-    "softmax_cross_entropy_grad",
-    "binary_cross_entropy_grad",
-    "mean_squared_error_grad",
-]
-
 
 @implements(contract.softmax, backend)
 def softmax(x, axis):

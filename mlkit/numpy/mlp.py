@@ -13,8 +13,6 @@ import numpy as np
 from mlkit.contracts import mlp as contract
 from mlkit.numpy import layers, losses
 
-__all__ = ["MLP"]
-
 
 class MLP(contract.MLP):
     __doc__ = contract.MLP.__doc__

@@ -12,8 +12,6 @@ from mlkit.contracts import neurons as contract
 from mlkit.numpy import _checks as backend
 from mlkit.numpy.activations import step
 
-__all__ = ["tlu", "tlu_layer"]
-
 
 @implements(contract.tlu, backend)
 def tlu(x, w, b):

@@ -14,8 +14,6 @@ from mlkit._contract import implements
 from mlkit.contracts import perceptron as contract
 from mlkit.numpy import _checks as backend
 
-__all__ = ["perceptron_update", "Perceptron"]
-
 
 @implements(contract.perceptron_update, backend)
 def perceptron_update(w, b, x, y, lr):

@@ -16,13 +16,6 @@ from mlkit.contracts import layers as contract
 from mlkit.tensorflow import _checks as backend
 from mlkit.tensorflow import activations
 
-__all__ = [
-    "activation_backward",
-    "activation_forward",
-    "dense_backward",
-    "dense_forward",
-]
-
 # name -> (f, f'), the activation kernels
 ACTIVATIONS = contract.activation_kernels(activations, tf.identity, tf.ones_like)
 

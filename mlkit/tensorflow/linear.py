@@ -17,15 +17,6 @@ from mlkit.contracts import linear as contract
 from mlkit.tensorflow import _checks as backend
 from mlkit.tensorflow.losses import mean_squared_error
 
-__all__ = [
-    "linear_predict",
-    "linear_mse_grads",
-    "linear_gradient_step",
-    "least_squares",
-    "standardize",
-    "LinearRegression",
-]
-
 
 @implements(contract.linear_predict, backend)
 def linear_predict(X, W, b):

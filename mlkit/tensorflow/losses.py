@@ -16,18 +16,6 @@ from mlkit.contracts import losses as contract
 from mlkit.contracts.losses import EPSILON
 from mlkit.tensorflow import _checks as backend
 
-__all__ = [
-    "softmax",
-    "log_softmax",
-    "cross_entropy",
-    "sparse_cross_entropy",
-    "binary_cross_entropy",
-    "mean_squared_error",
-    "softmax_cross_entropy_grad",
-    "binary_cross_entropy_grad",
-    "mean_squared_error_grad",
-]
-
 
 @implements(contract.softmax, backend)
 def softmax(x, axis):

@@ -17,8 +17,6 @@ import tensorflow as tf
 from mlkit.contracts import mlp as contract
 from mlkit.tensorflow import layers, losses
 
-__all__ = ["MLP"]
-
 
 class MLP(contract.MLP):
     __doc__ = contract.MLP.__doc__

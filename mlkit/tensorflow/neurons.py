@@ -16,8 +16,6 @@ from mlkit.contracts import neurons as contract
 from mlkit.tensorflow import _checks as backend
 from mlkit.tensorflow.activations import step
 
-__all__ = ["tlu", "tlu_layer"]
-
 
 @implements(contract.tlu, backend)
 def tlu(x, w, b):
