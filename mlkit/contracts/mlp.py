@@ -235,7 +235,7 @@ class MLP:
         sizes = (X.shape[1], *num_hiddens, self.n_outputs_)
         self.params_ = self._parameters([(W.astype(X.dtype), b.astype(X.dtype))
                                          for W, b in initial_params(sizes, seed)])
-        step = self._training_step(X, Y.astype(X.dtype), lr, momentum)
+        step = self._train_step(X, Y.astype(X.dtype), lr, momentum)
         validate = None if validation_data is None else lambda: self._validate(*validation_data)
         # a diverging run overflows: train detects it after the epoch and explains it
         with np.errstate(over="ignore", invalid="ignore"):

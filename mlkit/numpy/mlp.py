@@ -19,7 +19,7 @@ class MLP(contract.MLP):
     _layers = layers
     _loss_kernels = contract.loss_kernels(losses, np.ndarray.mean)
 
-    def _training_step(self, X, Y, lr, momentum):
+    def _train_step(self, X, Y, lr, momentum):
         """One step of mini-batch SGD with momentum, as a function of the batch's rows."""
         mean_loss, loss_grad = self._loss_kernels[self.loss]
         params = [param for pair in self.params_ for param in pair]

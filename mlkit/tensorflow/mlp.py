@@ -23,7 +23,7 @@ class MLP(contract.MLP):
     _layers = layers
     _loss_kernels = contract.loss_kernels(losses, tf.reduce_mean)
 
-    def _training_step(self, X, Y, lr, momentum):
+    def _train_step(self, X, Y, lr, momentum):
         """A compiled step: gradients by GradientTape on one batch, then the momentum update."""
         mean_loss, _ = self._loss_kernels[self.loss]
         variables = [v for pair in self.params_ for v in pair]
