@@ -8,6 +8,7 @@ hand in NumPy, ``tf.GradientTape`` in TensorFlow) and hands it to :func:`train`.
 """
 
 import itertools
+import types
 
 import numpy as np
 
@@ -17,12 +18,12 @@ from mlkit._args import check_lr, check_positive_int, check_real, check_seed
 ACTIVATIONS = ("elu", "leaky_relu", "linear", "relu", "sigmoid", "tanh")
 
 # loss -> (kind, output activation)
-LOSSES = {
+LOSSES = types.MappingProxyType({
     "binary_cross_entropy": ("binary", "sigmoid"),
     "sparse_cross_entropy": ("multiclass", "softmax"),
     "cross_entropy": ("multiclass", "softmax"),
     "mean_squared_error": ("regression", "linear"),
-}
+})
 
 
 def check_hyperparameters(model):

@@ -10,7 +10,7 @@ import numpy as np
 
 from mlkit.testing.book import MistakeTable
 from mlkit.testing.checks import CheckError
-from mlkit.testing.gradients import _to_numpy, numerical_gradient, rel_error
+from mlkit.testing.gradients import numerical_gradient, rel_error
 
 __all__ = ["assert_close", "assert_gradient_close"]
 
@@ -47,7 +47,7 @@ def _as_array(value, name):
 def _matching_mistake(actual, mistakes, rtol, atol):
     """The description of the first mistake whose value equals ``actual``, or None."""
     for description, wrong in (mistakes or {}).items():
-        wrong = np.asarray(_to_numpy(wrong))
+        wrong = np.asarray(wrong, dtype=np.float64)  # tensors too: they convert themselves
         if wrong.shape != actual.shape:
             continue
         with np.errstate(invalid="ignore"):
