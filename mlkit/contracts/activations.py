@@ -30,6 +30,17 @@ __all__ = [
 ]
 
 
+def _elementwise(backend, kernel, x, *params, keep_nan=False):
+    """The rule of every elementwise function: ``x`` as floats, the result in their dtype.
+
+    With ``keep_nan``, a NaN of ``x`` gives NaN (for the kernels that compare
+    ``x`` with 0, which would turn it into 0).
+    """
+    x = backend.as_float(x)
+    y = kernel(x, *params)
+    return backend.output(backend.keep_nan(x, y) if keep_nan else y, x.dtype)
+
+
 def step(backend, kernel):
     def step(x):
         """Heaviside step function, the activation of a threshold logic unit.
@@ -47,8 +58,7 @@ def step(backend, kernel):
             >>> np.asarray(mk.step(np.array([-2.0, 0.0, 3.0])))
             array([0., 0., 1.])
         """
-        x = backend.as_float(x)
-        return backend.output(backend.keep_nan(x, kernel(x)), x.dtype)
+        return _elementwise(backend, kernel, x, keep_nan=True)
 
     return step
 
@@ -69,8 +79,7 @@ def step_grad(backend, kernel):
             >>> np.asarray(mk.step_grad(np.array([-2.0, 0.0, 3.0])))
             array([0., 0., 0.])
         """
-        x = backend.as_float(x)
-        return backend.output(backend.keep_nan(x, kernel(x)), x.dtype)
+        return _elementwise(backend, kernel, x, keep_nan=True)
 
     return step_grad
 
@@ -95,8 +104,7 @@ def sigmoid(backend, kernel):
             >>> np.asarray(mk.sigmoid(np.array([-1.0, 0.0, 1.0])))
             array([0.26894142, 0.5       , 0.73105858])
         """
-        x = backend.as_float(x)
-        return backend.output(kernel(x), x.dtype)
+        return _elementwise(backend, kernel, x)
 
     return sigmoid
 
@@ -121,8 +129,7 @@ def sigmoid_grad(backend, kernel):
             >>> np.asarray(mk.sigmoid_grad(np.array([-1.0, 0.0, 1.0])))
             array([0.19661193, 0.25      , 0.19661193])
         """
-        x = backend.as_float(x)
-        return backend.output(kernel(x), x.dtype)
+        return _elementwise(backend, kernel, x)
 
     return sigmoid_grad
 
@@ -143,8 +150,7 @@ def tanh(backend, kernel):
             >>> np.asarray(mk.tanh(np.array([-1.0, 0.0, 1.0])))
             array([-0.76159416,  0.        ,  0.76159416])
         """
-        x = backend.as_float(x)
-        return backend.output(kernel(x), x.dtype)
+        return _elementwise(backend, kernel, x)
 
     return tanh
 
@@ -165,8 +171,7 @@ def tanh_grad(backend, kernel):
             >>> np.asarray(mk.tanh_grad(np.array([-1.0, 0.0, 1.0])))
             array([0.41997434, 1.        , 0.41997434])
         """
-        x = backend.as_float(x)
-        return backend.output(kernel(x), x.dtype)
+        return _elementwise(backend, kernel, x)
 
     return tanh_grad
 
@@ -187,8 +192,7 @@ def relu(backend, kernel):
             >>> np.asarray(mk.relu(np.array([-2.0, 0.0, 3.0])))
             array([0., 0., 3.])
         """
-        x = backend.as_float(x)
-        return backend.output(kernel(x), x.dtype)
+        return _elementwise(backend, kernel, x)
 
     return relu
 
@@ -210,8 +214,7 @@ def relu_grad(backend, kernel):
             >>> np.asarray(mk.relu_grad(np.array([-2.0, 0.0, 3.0])))
             array([0., 0., 1.])
         """
-        x = backend.as_float(x)
-        return backend.output(backend.keep_nan(x, kernel(x)), x.dtype)
+        return _elementwise(backend, kernel, x, keep_nan=True)
 
     return relu_grad
 
@@ -238,9 +241,7 @@ def leaky_relu(backend, kernel):
             >>> np.asarray(mk.leaky_relu(np.array([-2.0, 0.0, 3.0]), negative_slope=0.1))
             array([-0.2,  0. ,  3. ])
         """
-        x = backend.as_float(x)
-        negative_slope = check_real(negative_slope, "negative_slope")
-        return backend.output(kernel(x, negative_slope), x.dtype)
+        return _elementwise(backend, kernel, x, check_real(negative_slope, "negative_slope"))
 
     return leaky_relu
 
@@ -260,9 +261,7 @@ def leaky_relu_grad(backend, kernel):
             >>> np.asarray(mk.leaky_relu_grad(np.array([-2.0, 0.0, 3.0]), negative_slope=0.1))
             array([0.1, 0.1, 1. ])
         """
-        x = backend.as_float(x)
-        negative_slope = check_real(negative_slope, "negative_slope")
-        return backend.output(kernel(x, negative_slope), x.dtype)
+        return _elementwise(backend, kernel, x, check_real(negative_slope, "negative_slope"))
 
     return leaky_relu_grad
 
@@ -287,9 +286,7 @@ def elu(backend, kernel):
             >>> np.asarray(mk.elu(np.array([-2.0, 0.0, 3.0])))
             array([-0.86466472,  0.        ,  3.        ])
         """
-        x = backend.as_float(x)
-        alpha = check_real(alpha, "alpha")
-        return backend.output(kernel(x, alpha), x.dtype)
+        return _elementwise(backend, kernel, x, check_real(alpha, "alpha"))
 
     return elu
 
@@ -309,9 +306,7 @@ def elu_grad(backend, kernel):
             >>> np.asarray(mk.elu_grad(np.array([-2.0, 0.0, 3.0])))
             array([0.13533528, 1.        , 1.        ])
         """
-        x = backend.as_float(x)
-        alpha = check_real(alpha, "alpha")
-        return backend.output(kernel(x, alpha), x.dtype)
+        return _elementwise(backend, kernel, x, check_real(alpha, "alpha"))
 
     return elu_grad
 

@@ -1,7 +1,7 @@
 """mlkit's NumPy backend: reference implementations, the same names as :mod:`mlkit.tensorflow`.
 
 Use it as ``from mlkit import numpy as mk``. This module never imports TensorFlow.
-Each public function is a contract of :mod:`mlkit.contracts` around a NumPy kernel.
+Each public function is a contract of ``mlkit.contracts`` around a NumPy kernel.
 """
 
 from mlkit._contract import public_api

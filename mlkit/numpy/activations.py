@@ -2,7 +2,7 @@
 
 Each function is the plain mathematics on an array already checked; its
 contract (signature, docstring, checks, return type) is written once, for both
-backends, in :mod:`mlkit.contracts.activations`.
+backends, in ``mlkit.contracts.activations``.
 
 Taught in the book chapter *Activation functions*.
 """

@@ -2,7 +2,7 @@
 
 Each function is the plain mathematics on arrays already checked; its contract
 (signature, docstring, checks) is written once, for both backends, in
-:mod:`mlkit.contracts.layers`.
+``mlkit.contracts.layers``.
 
 Taught in the book chapters *XOR and the multi-layer perceptron* and
 *Back-propagation*.

@@ -3,7 +3,7 @@
 The gradient of the mean squared error is written out by hand. Each function is
 the plain mathematics on arrays already checked; its contract (signature,
 docstring, checks) is written once, for both backends, in
-:mod:`mlkit.contracts.linear`.
+``mlkit.contracts.linear``.
 
 Taught in the book chapter *Matrix notation*.
 """

@@ -2,7 +2,7 @@
 
 Each function is the plain mathematics on arrays already checked; its contract
 (signature, docstring, checks) is written once, for both backends, in
-:mod:`mlkit.contracts.losses`.
+``mlkit.contracts.losses``.
 
 Taught in the book chapter *Softmax and cross-entropy*.
 """

@@ -2,7 +2,7 @@
 
 Everything else (hyperparameters, checks, forward and backward passes over the
 layer kernels, the epoch loop, predictions) is the contract shared with the
-TensorFlow backend, :class:`mlkit.contracts.mlp.MLP`.
+TensorFlow backend, ``mlkit.contracts.mlp.MLP``.
 
 Taught in the book chapters *XOR and the multi-layer perceptron*,
 *Back-propagation* and *Capstone: MNIST from scratch and with Keras*.

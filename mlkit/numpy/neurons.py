@@ -2,7 +2,7 @@
 
 Each function is the plain mathematics on arrays already checked; its contract
 (signature, docstring, checks) is written once, for both backends, in
-:mod:`mlkit.contracts.neurons`.
+``mlkit.contracts.neurons``.
 
 Taught in the book chapter *Neurons*.
 """

@@ -3,7 +3,7 @@
 The learning rule and one epoch of the estimator, the plain mathematics on
 arrays already checked; the contract (signatures, docstrings, checks, the
 epoch loop) is written once, for both backends, in
-:mod:`mlkit.contracts.perceptron`.
+``mlkit.contracts.perceptron``.
 
 Taught in the book chapter *The perceptron*.
 """

@@ -3,7 +3,7 @@
 Use it as ``from mlkit import tensorflow as mk``. Nothing here pins a device,
 so TensorFlow places the work on a GPU when it sees one; every function runs
 eagerly and inside ``tf.function`` and keeps TensorFlow's dtypes. Each public
-function is a contract of :mod:`mlkit.contracts` around a TensorFlow kernel.
+function is a contract of ``mlkit.contracts`` around a TensorFlow kernel.
 """
 
 from mlkit._contract import public_api

@@ -1,4 +1,4 @@
-"""The TensorFlow backend's conversions and checks, used by the contracts in :mod:`mlkit.contracts`.
+"""The TensorFlow backend's conversions and checks, used by the contracts in ``mlkit.contracts``.
 
 The NumPy backend's ``_checks`` module has the same names: a contract converts
 and checks its arguments through them, whichever backend it serves. Everything

@@ -2,7 +2,7 @@
 
 Each function is the plain mathematics on a tensor already checked; its
 contract (signature, docstring, checks, return type) is written once, for both
-backends, in :mod:`mlkit.contracts.activations`. No device is pinned, and every
+backends, in ``mlkit.contracts.activations``. No device is pinned, and every
 function works eagerly and inside ``tf.function``.
 
 Taught in the book chapter *Activation functions*.
@@ -43,8 +43,7 @@ def tanh(x):
 
 @implements(contract.tanh_grad, backend)
 def tanh_grad(x):
-    t = tf.math.tanh(x)
-    return 1.0 - t * t
+    return 1.0 - tf.square(tf.math.tanh(x))
 
 
 @implements(contract.relu, backend)

@@ -2,7 +2,7 @@
 
 Each function is the plain mathematics on tensors already checked; its contract
 (signature, docstring, checks) is written once, for both backends, in
-:mod:`mlkit.contracts.layers`. The backward passes are written out by hand here
+``mlkit.contracts.layers``. The backward passes are written out by hand here
 too. No device is pinned; every function works eagerly and inside ``tf.function``.
 
 Taught in the book chapters *XOR and the multi-layer perceptron* and

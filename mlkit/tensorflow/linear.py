@@ -4,7 +4,7 @@ The gradient of the mean squared error is not written out here:
 ``tf.GradientTape`` records the forward computation and plays it backwards.
 Each function is the computation on tensors already checked; its contract
 (signature, docstring, checks) is written once, for both backends, in
-:mod:`mlkit.contracts.linear`. No device is pinned; the functions work eagerly
+``mlkit.contracts.linear``. No device is pinned; the functions work eagerly
 and inside ``tf.function`` and keep the dtype of ``X``.
 
 Taught in the book chapter *Matrix notation*.

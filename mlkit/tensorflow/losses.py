@@ -2,7 +2,7 @@
 
 Each function is the plain mathematics on tensors already checked; its contract
 (signature, docstring, checks) is written once, for both backends, in
-:mod:`mlkit.contracts.losses`. The gradients are written out by hand here too
+``mlkit.contracts.losses``. The gradients are written out by hand here too
 (``tf.GradientTape`` is their oracle in the tests). No device is pinned; every
 function works eagerly and inside ``tf.function``.
 

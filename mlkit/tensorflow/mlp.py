@@ -2,7 +2,7 @@
 
 Everything else (hyperparameters, checks, forward and backward passes over the
 layer kernels, the epoch loop, predictions) is the contract shared with the
-NumPy backend, :class:`mlkit.contracts.mlp.MLP`: for the same ``seed`` both
+NumPy backend, ``mlkit.contracts.mlp.MLP``: for the same ``seed`` both
 start from the same weights and see the same mini-batches, so in float64 they
 learn the same network. The difference is how the gradients are found: here
 ``tf.GradientTape`` differentiates the loss, in a compiled ``tf.function`` that

@@ -2,7 +2,7 @@
 
 Each function is the computation on tensors already checked; its contract
 (signature, docstring, checks) is written once, for both backends, in
-:mod:`mlkit.contracts.neurons`. No device is pinned; both work eagerly and
+``mlkit.contracts.neurons``. No device is pinned; both work eagerly and
 inside ``tf.function``, also when the number of examples is not known when the
 function is traced.
 

@@ -5,7 +5,7 @@ dtype), and one epoch of the estimator, whose weights live in ``tf.Variable``
 objects and are assigned after every mistake. That is not fast, and is not
 meant to be: it is the computation of the NumPy version, step for step. The
 contract (signatures, docstrings, checks, the epoch loop) is written once, for
-both backends, in :mod:`mlkit.contracts.perceptron`.
+both backends, in ``mlkit.contracts.perceptron``.
 
 Taught in the book chapter *The perceptron*.
 """
