@@ -33,9 +33,13 @@ a fifth for the floor on a 2-core machine), and timing it in the 1-epoch run
 but not in the (1 + k)-epoch run that follows would make one epoch look
 shorter than it is.
 
+``--lecture`` times the lecture's configuration instead: 784-300-100-10, batches
+of 32, one thread, CPU clock (each can still be set by its own option).
+
 Run it from the repository root, with the course's virtual environment::
 
     python benchmarks/mlp_epoch.py                 # full MNIST, batch 256, float32
+    python benchmarks/mlp_epoch.py --lecture --only numpy floor   # 784-300-100-10, batch 32
     python benchmarks/mlp_epoch.py --threads 1 --clock cpu   # steadier on a busy machine
     python benchmarks/mlp_epoch.py --n 10000 --batch-size 128 --repeats 9
     python benchmarks/mlp_epoch.py --data random --n 2000   # a quick check, without MNIST
@@ -56,9 +60,12 @@ import numpy as np
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--hiddens", type=int, nargs="*", default=[256, 128],
+    parser.add_argument("--lecture", action="store_true",
+                        help="the lecture's configuration: --hiddens 300 100 --batch-size 32 "
+                             "--threads 1 --clock cpu, unless those options are given")
+    parser.add_argument("--hiddens", type=int, nargs="*", default=None,
                         help="widths of the hidden layers (default: 256 128)")
-    parser.add_argument("--batch-size", type=int, default=256,
+    parser.add_argument("--batch-size", type=int, default=None,
                         help="examples per step (default: 256, as in the book's MNIST chapter)")
     parser.add_argument("--n", type=int, default=60000,
                         help="training examples: the first n of MNIST's training set")
@@ -71,13 +78,16 @@ def parse_args(argv=None):
                         help="rounds of runs; the best run of each kind counts (default: 5)")
     parser.add_argument("--threads", type=int, default=None,
                         help="threads for BLAS and TensorFlow (default: the libraries' own)")
-    parser.add_argument("--clock", choices=["wall", "cpu"], default="wall",
+    parser.add_argument("--clock", choices=["wall", "cpu"], default=None,
                         help="wall-clock time, or the CPU time of the process (all its threads): "
                              "steadier on a busy machine, with --threads 1 (default: wall)")
     parser.add_argument("--only", nargs="*", choices=CONTENDERS, default=list(CONTENDERS),
                         help="run only these contenders")
     parser.add_argument("--worker", choices=CONTENDERS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    for name, (book, lecture) in CONFIGURATIONS.items():
+        if getattr(args, name) is None:
+            setattr(args, name, lecture if args.lecture else book)
     if args.n < 1:
         parser.error(f"--n must be at least 1. Received: --n {args.n}")
     if args.data == "mnist" and args.n > MNIST_TRAIN:
@@ -87,6 +97,9 @@ def parse_args(argv=None):
 
 
 MNIST_TRAIN = 60000  # images in MNIST's training set
+# option -> (default, with --lecture)
+CONFIGURATIONS = {"hiddens": ([256, 128], [300, 100]), "batch_size": (256, 32),
+                  "threads": (None, 1), "clock": ("wall", "cpu")}
 
 
 def mnist(n):

@@ -52,3 +52,16 @@ def check_seed(seed):
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
         raise ValueError(f"`seed` must be None or a non-negative integer. Received: seed={seed!r}")
     return int(seed)
+
+
+def shape_fits(shape, expected):
+    """Whether a shape is ``expected``; a size not known before running (None) fits any.
+
+    Args:
+        shape: a tuple of sizes (None for a size TensorFlow does not know yet), or None
+            for an unknown number of dimensions.
+        expected: the tuple of sizes it should have (None where any size fits).
+    """
+    return (shape is not None and len(shape) == len(expected)
+            and all(None in (size, want) or size == want
+                    for size, want in zip(shape, expected, strict=True)))

@@ -1,13 +1,14 @@
-"""What both backends' :class:`MLP` share: checks, labels, initial weights, the epoch loop.
+"""What both backends' estimators share: checks, labels, initial weights, the epoch loop.
 
 Pure NumPy and Python, so that the NumPy and TensorFlow networks start from
 the same weights, see the same mini-batches for the same ``seed`` and keep the
 same history. Each backend brings only its training step (back-propagation by
 hand in NumPy, ``tf.GradientTape`` in TensorFlow) and hands it to :func:`train`.
+:func:`check_finite` is the rule of every estimator for a diverging run.
 """
 
 import itertools
-import warnings
+import types
 
 import numpy as np
 
@@ -17,37 +18,12 @@ from mlkit._args import check_lr, check_positive_int, check_real, check_seed
 ACTIVATIONS = ("elu", "leaky_relu", "linear", "relu", "sigmoid", "tanh")
 
 # loss -> (kind, output activation)
-LOSSES = {
+LOSSES = types.MappingProxyType({
     "binary_cross_entropy": ("binary", "sigmoid"),
     "sparse_cross_entropy": ("multiclass", "softmax"),
     "cross_entropy": ("multiclass", "softmax"),
     "mean_squared_error": ("regression", "linear"),
-}
-
-
-class MLPHyperparameters:
-    """What both backends' ``MLP`` share before training: storing and showing hyperparameters.
-
-    ``__init__`` only stores them, as scikit-learn estimators do;
-    :func:`check_hyperparameters` checks them when ``fit`` starts.
-    """
-
-    def __init__(self, num_hiddens=(8,), *, activation="relu", loss="sparse_cross_entropy",
-                 lr=0.1, momentum=0.0, num_epochs=10, batch_size=32, seed=None, progress=False):
-        self.num_hiddens = num_hiddens
-        self.activation = activation
-        self.loss = loss
-        self.lr = lr
-        self.momentum = momentum
-        self.num_epochs = num_epochs
-        self.batch_size = batch_size
-        self.seed = seed
-        self.progress = progress
-
-    def __repr__(self):
-        return (f"MLP({self.num_hiddens!r}, activation={self.activation!r}, loss={self.loss!r}, "
-                f"lr={self.lr!r}, momentum={self.momentum!r}, num_epochs={self.num_epochs!r}, "
-                f"batch_size={self.batch_size!r}, seed={self.seed!r})")
+})
 
 
 def check_hyperparameters(model):
@@ -167,7 +143,8 @@ def train(model, step, n, num_epochs, lr, rng, validate=None):
     on each mini-batch and records in ``model.history_`` the mean training loss
     over the epoch's batches (weighted by their sizes, as Keras reports it), the
     accuracy for a classifier, and what ``validate()`` returns. Training stops
-    early, with a warning, when the loss stops being a finite number.
+    with a ``FloatingPointError`` when the loss stops being a finite number
+    (:func:`check_finite`); the history up to that epoch stays in ``model.history_``.
 
     Args:
         model: the MLP being fitted; its ``loss``, ``batch_size`` and ``progress`` are read.
@@ -176,7 +153,7 @@ def train(model, step, n, num_epochs, lr, rng, validate=None):
             them the model classified right before the step (0 for regression).
         n: the number of training examples.
         num_epochs: passes over the training data.
-        lr: the learning rate, for the divergence warning.
+        lr: the learning rate, for the divergence error.
         rng: the ``np.random.Generator`` that shuffles the batches.
         validate: optional ``validate() -> {"val_loss": ..., ...}``, called after every epoch.
     """
@@ -201,14 +178,27 @@ def train(model, step, n, num_epochs, lr, rng, validate=None):
                 model.history_.setdefault(key, []).append(value)
         if model.progress:
             epochs.set_postfix({key: f"{v[-1]:.4f}" for key, v in model.history_.items()})
-        if not np.isfinite(model.history_["loss"][-1]):
-            _warn_diverged(model.history_, epoch, lr)
-            break
+        check_finite(model.history_["loss"][-1], epoch, lr, model.history_["loss"][0])
 
 
-def _warn_diverged(history, epoch, lr):
-    """Warn that training stopped because the loss stopped being a finite number."""
-    warnings.warn(
-        f"Training stopped at epoch {epoch}: the loss became {history['loss'][-1]}. "
-        f"The learning rate lr={lr} is probably too large (the steps overshoot and grow); "
-        "try a smaller one.", RuntimeWarning, stacklevel=4)  # the caller of fit
+def check_finite(loss, epoch, lr, first_loss, advice=""):
+    """Raise ``FloatingPointError`` if the loss of an epoch is no longer a finite number.
+
+    The rule of every mlkit estimator, in both backends: a run whose loss overflows
+    stops at that epoch with an error that names the epoch and the learning rate.
+
+    Args:
+        loss: the loss of the epoch.
+        epoch: its number, from 1.
+        lr: the learning rate.
+        first_loss: the loss of the first epoch, or None, for the message.
+        advice: more advice for the message, e.g. about scaling the features.
+    """
+    if np.isfinite(loss):
+        return
+    known = first_loss is not None and np.isfinite(first_loss)
+    start = f" (it was {first_loss:.4g} at the start)" if known else ""
+    raise FloatingPointError(
+        f"Training diverged at epoch {epoch}: the loss became {loss}{start}. "
+        f"The learning rate lr={lr!r} is too large: the steps overshoot and grow. "
+        f"Lower it{advice}.")

@@ -17,7 +17,7 @@ __all__ = ["LINESTYLES", "OKABE_ITO", "use_book_style"]
 # Okabe & Ito (2008), "Color Universal Design", in the order that keeps
 # neighbouring lines far apart.
 #: The eight colours of Okabe and Ito's colour-blind-safe palette, as hex strings.
-OKABE_ITO = [
+OKABE_ITO = (
     "#0072B2",  # blue
     "#D55E00",  # vermilion
     "#009E73",  # bluish green
@@ -26,10 +26,10 @@ OKABE_ITO = [
     "#56B4E9",  # sky blue
     "#F0E442",  # yellow
     "#000000",  # black
-]
+)
 
 #: Line styles paired with :data:`OKABE_ITO`, so that lines differ in grey too.
-LINESTYLES = ["-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)), "-", "--"]
+LINESTYLES = ("-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)), "-", "--")
 
 
 def use_book_style():

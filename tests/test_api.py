@@ -1,10 +1,13 @@
 """Tests of mlkit's public API: the two backends match, and every function is documented."""
 
+import doctest
+import importlib
 import inspect
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import mlkit.numpy
@@ -16,6 +19,14 @@ BACKENDS = [mlkit.numpy, mlkit.tensorflow]
 PUBLIC = [(backend, name) for backend in BACKENDS for name in backend.__all__]
 PUBLIC_IDS = [f"{backend.__name__}.{name}" for backend, name in PUBLIC]
 TESTING = [name for name in mlkit.testing.__all__ if name != "mistakes"]
+MODULES = ["activations", "neurons", "perceptron", "layers", "losses", "linear", "mlp"]
+
+
+def _defined_in(module):
+    """The public functions and classes a module defines itself (not those it imports)."""
+    return {name for name, value in vars(module).items()
+            if (inspect.isfunction(value) or inspect.isclass(value))
+            and not name.startswith("_") and value.__module__ == module.__name__}
 
 
 class TestBackendsMatch:
@@ -40,13 +51,31 @@ class TestBackendsMatch:
         assert (inspect.signature(getattr(mlkit.numpy, name))
                 == inspect.signature(getattr(mlkit.tensorflow, name)))
 
+    @pytest.mark.parametrize("module", MODULES)
     @pytest.mark.parametrize("backend", BACKENDS, ids=lambda b: b.__name__)
-    def test_no_other_public_functions(self, backend):
-        """Every public function or class of a backend package is listed in __all__."""
-        public = {name for name, value in vars(backend).items()
-                  if (inspect.isfunction(value) or inspect.isclass(value))
-                  and not name.startswith("_")}
-        assert public <= set(backend.__all__)
+    def test_no_other_public_functions(self, backend, module):
+        """A backend module defines exactly the public functions and classes its contract lists."""
+        contract = importlib.import_module(f"mlkit.contracts.{module}")
+        module = importlib.import_module(f"{backend.__name__}.{module}")
+        assert _defined_in(module) == set(contract.__all__)
+
+    @pytest.mark.parametrize("backend", BACKENDS, ids=lambda b: b.__name__)
+    def test_package_exports_its_modules(self, backend):
+        """The backend package's __all__ lists its modules' functions, each name once."""
+        names = [name for module in MODULES
+                 for name in importlib.import_module(f"mlkit.contracts.{module}").__all__]
+        assert sorted(backend.__all__) == sorted(names)
+        for name in names:
+            assert getattr(backend, name).__module__.startswith(backend.__name__ + ".")
+
+    @pytest.mark.parametrize("name", mlkit.numpy.__all__)
+    def test_one_contract(self, name):
+        """Both backends' functions are the same contract (code, docstring) around their kernels."""
+        numpy_version, tensorflow_version = (getattr(b, name) for b in BACKENDS)
+        assert inspect.getdoc(numpy_version) == inspect.getdoc(tensorflow_version)
+        if inspect.isfunction(numpy_version):
+            assert numpy_version.__code__.co_code == tensorflow_version.__code__.co_code
+            assert numpy_version.kernel is not tensorflow_version.kernel
 
 
 class TestDocstrings:
@@ -61,6 +90,20 @@ class TestDocstrings:
         assert "Args:" in doc
         if not inspect.isclass(value):
             assert "Returns:" in doc
+
+    @pytest.mark.parametrize("backend", BACKENDS, ids=lambda b: b.__name__)
+    @pytest.mark.parametrize("name", mlkit.numpy.__all__)
+    def test_example_runs(self, backend, name):
+        """The docstring's example, written once for both backends, runs with either as ``mk``."""
+        value = getattr(backend, name)
+        test = doctest.DocTestParser().get_doctest(
+            inspect.getdoc(value), {"mk": backend, "np": np}, f"{backend.__name__}.{name}",
+            None, 0)
+        flags = doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS
+        runner = doctest.DocTestRunner(optionflags=flags)
+        output = []
+        runner.run(test, out=output.append)
+        assert runner.failures == 0, "".join(output)
 
     @pytest.mark.parametrize("name", TESTING)
     def test_testing_function_documented(self, name):

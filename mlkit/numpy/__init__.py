@@ -1,21 +1,12 @@
 """mlkit's NumPy backend: reference implementations, the same names as :mod:`mlkit.tensorflow`.
 
 Use it as ``from mlkit import numpy as mk``. This module never imports TensorFlow.
+Each public function is a contract of ``mlkit.contracts`` around a NumPy kernel.
 """
 
-from mlkit.numpy.activations import *  # noqa: F403
-from mlkit.numpy.activations import __all__ as _activations
-from mlkit.numpy.layers import *  # noqa: F403
-from mlkit.numpy.layers import __all__ as _layers
-from mlkit.numpy.linear import *  # noqa: F403
-from mlkit.numpy.linear import __all__ as _linear
-from mlkit.numpy.losses import *  # noqa: F403
-from mlkit.numpy.losses import __all__ as _losses
-from mlkit.numpy.mlp import *  # noqa: F403
-from mlkit.numpy.mlp import __all__ as _mlp
-from mlkit.numpy.neurons import *  # noqa: F403
-from mlkit.numpy.neurons import __all__ as _neurons
-from mlkit.numpy.perceptron import *  # noqa: F403
-from mlkit.numpy.perceptron import __all__ as _perceptron
+from mlkit._contract import public_api
+from mlkit.numpy import activations, layers, linear, losses, mlp, neurons, perceptron
 
-__all__ = [*_activations, *_layers, *_linear, *_losses, *_mlp, *_neurons, *_perceptron]
+_public = public_api([activations, layers, linear, losses, mlp, neurons, perceptron])
+__all__ = list(_public)
+globals().update(_public)  # mlkit.numpy.sigmoid is mlkit.numpy.activations.sigmoid, and so on

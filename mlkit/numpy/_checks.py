@@ -1,4 +1,11 @@
-"""Input checks shared by the NumPy backend: clear errors for bad input."""
+"""The NumPy backend's conversions and checks, used by the contracts in ``mlkit.contracts``.
+
+The TensorFlow backend's ``_checks`` module has the same names: a contract
+converts and checks its arguments through them, whichever backend it serves.
+"""
+
+import contextlib
+import numbers
 
 import numpy as np
 
@@ -70,3 +77,79 @@ def check_shape(x, name, expected, *, ndim, sizes=None, origin=None):
     where = f" with {origin}" if origin else ""
     raise ValueError(
         f"`{name}` must have shape {expected}{where}. Received: {name}.shape={x.shape}")
+
+
+as_float = as_float_array
+
+
+def shape(x):
+    """The shape of an array, a tuple (the TensorFlow backend gives None for an unknown rank)."""
+    return x.shape
+
+
+def keep_nan(x, y):
+    """``y``, with NaN wherever ``x`` is NaN: the rule of the functions that would lose a NaN."""
+    return np.where(np.isnan(x), x, y)
+
+
+def output(y, dtype):
+    """A kernel's result as the contracts return it: an array of ``dtype``, a scalar if 0-d."""
+    return np.asarray(y).astype(dtype, copy=False)[()]
+
+
+def as_array(x):
+    """``x`` as an array of its own dtype (labels), without conversion to float."""
+    return np.asarray(x)
+
+
+def dtype_kind(x):
+    """"f" for a float array, "i" for an integer one, "b" for bool, another letter otherwise."""
+    return "i" if x.dtype.kind == "u" else x.dtype.kind
+
+
+def dtype_name(x):
+    return str(x.dtype)
+
+
+def values(x):
+    """The values of ``x`` as a NumPy array (in the TensorFlow backend, None while tracing)."""
+    return x
+
+
+def as_int64(x):
+    return x.astype(np.int64, copy=False)
+
+
+def squeeze(x, axis):
+    return np.squeeze(x, axis=axis)
+
+
+def cast(x, dtype):
+    return x.astype(dtype, copy=False)
+
+
+def as_float_of(x, dtype, name, *, cast=False):
+    """``x`` as a float array of ``dtype`` (that of `X`); numbers and lists are read in it.
+
+    Another float dtype is an error, or with ``cast=True`` converted.
+    """
+    if isinstance(x, numbers.Number | list | tuple) and not isinstance(x, bool):
+        with contextlib.suppress(TypeError, ValueError):  # as_float_array says what is wrong
+            x = np.asarray(x, dtype=dtype)
+    x = as_float_array(x, name)
+    if cast:
+        return x.astype(dtype, copy=False)
+    if x.dtype != dtype:
+        raise TypeError(f"`{name}` must have the dtype of `X`, {np.dtype(dtype).name}. "
+                        f"Received: {name}.dtype={x.dtype.name}")
+    return x
+
+
+def assert_positive(x, message):
+    """Nothing to do: NumPy arrays have values, and the contracts check them."""
+    return x
+
+
+def scalar(x):
+    """A 0-d array as the Python float the NumPy estimators keep (TensorFlow: a tensor)."""
+    return float(x)

@@ -1,4 +1,12 @@
-"""Input checks shared by the TensorFlow backend: clear errors for bad input."""
+"""The TensorFlow backend's conversions and checks, used by the contracts in ``mlkit.contracts``.
+
+The NumPy backend's ``_checks`` module has the same names: a contract converts
+and checks its arguments through them, whichever backend it serves. Everything
+here works eagerly and inside ``tf.function`` (on static shapes).
+"""
+
+import contextlib
+import numbers
 
 import tensorflow as tf
 
@@ -77,3 +85,97 @@ def check_shape(x, name, expected, *, ndim, sizes=None, origin=None):
     received = "<unknown>" if shape.rank is None else str(tuple(shape))
     raise ValueError(
         f"`{name}` must have shape {expected}{where}. Received: {name}.shape={received}")
+
+
+as_float = as_float_tensor
+
+
+def shape(x):
+    """The static shape of a tensor, a tuple (None for unknown sizes); None for an unknown rank."""
+    return None if x.shape.rank is None else tuple(x.shape)
+
+
+def keep_nan(x, y):
+    """``y``, with NaN wherever ``x`` is NaN: the rule of the functions that would lose a NaN."""
+    return tf.where(tf.math.is_nan(x), x, tf.cast(y, x.dtype))
+
+
+def output(y, dtype):
+    """A kernel's result as the contracts return it: a tensor of ``dtype``."""
+    return y if y.dtype == dtype else tf.cast(y, dtype)
+
+
+def as_array(x):
+    """``x`` as a tensor of its own dtype (labels), without conversion to float."""
+    return tf.convert_to_tensor(x)
+
+
+def dtype_kind(x):
+    """"f" for a float tensor, "i" for an integer one, "b" for bool, "?" otherwise."""
+    if x.dtype.is_floating:
+        return "f"
+    if x.dtype.is_integer:
+        return "i"
+    return "b" if x.dtype == tf.bool else "?"
+
+
+def dtype_name(x):
+    return x.dtype.name
+
+
+def values(x):
+    """The values of ``x`` as a NumPy array, or None inside ``tf.function`` (not known yet)."""
+    return x.numpy() if tf.executing_eagerly() else None
+
+
+def checked_labels(labels, num_classes):
+    """Class labels traced in a ``tf.function``: int64, with graph assertions of their values."""
+    message = f"`y_true` must hold class labels in [0, {num_classes}), one per example."
+    checks = [tf.debugging.assert_non_negative(labels, message=message),
+              tf.debugging.assert_less(labels, tf.cast(num_classes, labels.dtype), message=message)]
+    if labels.dtype.is_floating:
+        checks.append(tf.debugging.assert_equal(labels, tf.round(labels), message=message))
+    with tf.control_dependencies(checks):
+        return tf.cast(labels, tf.int64)
+
+
+def as_int64(x):
+    return tf.cast(x, tf.int64)
+
+
+def squeeze(x, axis):
+    return tf.squeeze(x, axis=axis)
+
+
+def cast(x, dtype):
+    return x if x.dtype == dtype else tf.cast(x, dtype)
+
+
+def as_float_of(x, dtype, name, *, cast=False):
+    """``x`` as a float tensor of ``dtype`` (that of `X`); Python numbers and lists are read in it.
+
+    Another float dtype is an error, or with ``cast=True`` converted. Reading
+    numbers in ``dtype`` directly matters: through TensorFlow's default float32
+    first, 0.1 would be rounded before it became float64.
+    """
+    if isinstance(x, numbers.Number | list | tuple) and not isinstance(x, bool):
+        with contextlib.suppress(TypeError, ValueError):  # as_float_tensor says what is wrong
+            x = tf.convert_to_tensor(x, dtype_hint=dtype)
+    x = as_float_tensor(x, name)
+    if cast:
+        return tf.cast(x, dtype)
+    if x.dtype != dtype:
+        raise TypeError(f"`{name}` must have the dtype of `X`, {tf.as_dtype(dtype).name}. "
+                        f"Received: {name}.dtype={x.dtype.name}")
+    return x
+
+
+def assert_positive(x, message):
+    """``x``, with a graph assertion that it is positive (for a tensor traced in a tf.function)."""
+    with tf.control_dependencies([tf.debugging.assert_positive(x, message=message)]):
+        return tf.identity(x)
+
+
+def scalar(x):
+    """A 0-d tensor, kept as it is (NumPy: a Python float)."""
+    return x

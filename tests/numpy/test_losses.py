@@ -423,7 +423,7 @@ class TestGradients:
         with pytest.raises(ValueError, match=re.escape(
                 "`y_true` must hold one-hot labels of shape (n, k) = (6, 4), like `logits`. "
                 "Received: y_true.shape=(6,). For integer class labels y, pass the one-hot "
-                "labels np.eye(k)[y].")):
+                "labels, np.eye(k)[y] or tf.one_hot(y, k).")):
             mk.softmax_cross_entropy_grad(LABELS, LOGITS)
 
     def test_logits_must_be_a_matrix(self):

@@ -46,7 +46,8 @@ class TestBackward:
         X, y = _data(loss)
         model = mk.MLP((4, 3), activation=activation, loss=loss, num_epochs=1, seed=1).fit(X, y)
         logits, caches = model.forward(X)
-        _, dlogits = model._loss_and_grad(_targets(model, y), logits)
+        _, loss_grad = model._loss_kernels[loss]
+        dlogits = loss_grad(_targets(model, y), logits)
         grads = model.backward(dlogits, caches)
         for (W, b), (dW, db) in zip(model.params_, grads, strict=True):
             for param, grad in [(W, dW), (b, db)]:
@@ -186,12 +187,14 @@ class TestFit:
         model = mk.MLP((4,), loss="binary_cross_entropy", num_epochs=2, seed=0).fit(X, y)
         assert model.predict(X).shape == (12, 2) and model.n_outputs_ == 2
 
-    def test_divergence_stops_with_a_warning(self):
-        """A far too large learning rate stops training with a warning that names lr."""
+    def test_divergence_stops_with_an_error(self):
+        """A far too large learning rate stops training with an error that names lr."""
         X, y = _data("mean_squared_error")
-        with pytest.warns(RuntimeWarning, match=r"lr=1e\+30 is probably too large"):
-            model = mk.MLP((4,), loss="mean_squared_error", lr=1e30, num_epochs=50,
-                           batch_size=None, seed=0).fit(X * 100, y)
+        model = mk.MLP((4,), loss="mean_squared_error", lr=1e30, num_epochs=50,
+                       batch_size=None, seed=0)
+        with pytest.raises(FloatingPointError, match=r"Training diverged at epoch \d+: .*"
+                                                     r"lr=1e\+30 is too large"):
+            model.fit(X * 100, y)
         assert len(model.history_["loss"]) < 50
 
     def test_progress_bar(self, capsys):

@@ -245,14 +245,14 @@ class TestErrors:
     def test_fractional_labels(self):
         """Labels such as 0.5 raise a ValueError."""
         with pytest.raises(ValueError, match=re.escape(
-                "`y_true` must hold integer class labels in [0, 4). Received non-integer")):
+                "`y_true` must hold integer class labels in [0, 4). Received: y_true[0]=0.5")):
             mk.sparse_cross_entropy(tf.constant([0.5, 1.0]), LOGITS[:2], from_logits=True)
 
     def test_integer_labels_for_the_gradient(self):
         """softmax_cross_entropy_grad with integer labels says how to make them one-hot."""
         with pytest.raises(ValueError, match=re.escape(
                 "Received: y_true.shape=(6,). For integer class labels y, pass the one-hot "
-                "labels tf.one_hot(y, k).")):
+                "labels, np.eye(k)[y] or tf.one_hot(y, k).")):
             mk.softmax_cross_entropy_grad(LABELS, LOGITS)
 
     @pytest.mark.parametrize("name", ["binary_cross_entropy", "mean_squared_error",

@@ -68,13 +68,13 @@ class TestParityWithNumPy:
         np.testing.assert_array_equal(from_tensors.predict(tf.constant(X_GATES)), Y_AND)
 
     def test_predictions_match_numpy_and_types(self):
-        """predict returns NumPy's int64 array of 0 and 1, for arrays and tensors alike."""
+        """predict returns NumPy's labels as an int64 tensor, for arrays and tensors alike."""
         X, y, _, _ = separable_data(4, n=30)
         ours, reference = mk.Perceptron().fit(X, y), mk_np.Perceptron().fit(X, y)
         X_new = np.random.default_rng(0).uniform(-3.0, 3.0, size=(50, 2))
         for data in (X_new, tf.constant(X_new)):
             prediction = ours.predict(data)
-            assert isinstance(prediction, np.ndarray) and prediction.dtype == np.int64
+            assert isinstance(prediction, tf.Tensor) and prediction.dtype == tf.int64
             np.testing.assert_array_equal(prediction, reference.predict(X_new))
         assert isinstance(ours.W_, np.ndarray) and ours.W_.dtype == np.float64
         assert type(ours.b_) is float
@@ -123,10 +123,13 @@ class TestUpdateRule:
 
 class TestSameApi:
     def test_same_public_names(self):
-        """Both modules export perceptron_update and Perceptron."""
+        """Both modules define perceptron_update and Perceptron, the names of their contract."""
+        from mlkit.contracts import perceptron as contract
         from mlkit.numpy import perceptron as numpy_module
         from mlkit.tensorflow import perceptron as tf_module
-        assert numpy_module.__all__ == tf_module.__all__ == ["perceptron_update", "Perceptron"]
+        assert contract.__all__ == ["perceptron_update", "Perceptron"]
+        for name in contract.__all__:
+            assert callable(getattr(numpy_module, name)) and callable(getattr(tf_module, name))
 
     @pytest.mark.parametrize("name", ["perceptron_update", "Perceptron", "Perceptron.fit",
                                       "Perceptron.predict"])

@@ -36,16 +36,16 @@ class TestNoMlkitCalls:
         np.testing.assert_array_equal(result, [0.0, 2.0])
 
     def test_direct_call_fails_naming_the_function(self):
-        """Calling mlkit.numpy.relu in the block fails, naming mlkit.numpy.activations.relu."""
+        """Calling mlkit.numpy.relu in the block fails, naming the contract of relu it enters."""
         message = (r"^`relu` calls the course's reference implementation "
-                   r"mlkit\.numpy\.activations\.relu\. ")
+                   r"mlkit\.contracts\.activations\.relu\. ")
         with pytest.raises(AssertionError, match=message), no_mlkit_calls("relu"):
             mlkit.numpy.relu(np.array([-1.0, 2.0]))
 
     def test_call_through_a_wrapper_fails(self):
         """A call to mlkit made one function down is caught too."""
         with (
-            pytest.raises(AssertionError, match=r"mlkit\.numpy\.activations\.relu"),
+            pytest.raises(AssertionError, match=r"mlkit\.contracts\.activations\.relu"),
             no_mlkit_calls("relu"),
         ):
             wrapper(np.array([-1.0, 2.0]))
@@ -53,7 +53,7 @@ class TestNoMlkitCalls:
     def test_call_after_from_import_fails(self):
         """`from mlkit.numpy import relu` does not hide the call."""
         with (
-            pytest.raises(AssertionError, match=r"mlkit\.numpy\.activations\.relu"),
+            pytest.raises(AssertionError, match=r"mlkit\.contracts\.activations\.relu"),
             no_mlkit_calls("relu"),
         ):
             from mlkit.numpy import relu
@@ -61,7 +61,7 @@ class TestNoMlkitCalls:
 
     def test_message_names_the_part(self):
         """The message says which part was checked."""
-        message = r"^`my_part` calls .*mlkit\.numpy\.activations\.tanh"
+        message = r"^`my_part` calls .*mlkit\.contracts\.activations\.tanh"
         with pytest.raises(AssertionError, match=message), no_mlkit_calls("my_part"):
             mlkit.numpy.tanh(0.5)
 
@@ -77,7 +77,7 @@ class TestNoMlkitCalls:
     def test_allow_does_not_cover_other_functions(self):
         """A function that is not in allow= is still caught."""
         with (
-            pytest.raises(AssertionError, match=r"mlkit\.numpy\.activations\.sigmoid_grad"),
+            pytest.raises(AssertionError, match=r"mlkit\.contracts\.activations\.sigmoid_grad"),
             no_mlkit_calls("sigmoid_grad", allow=(mlkit.numpy.sigmoid,)),
         ):
             mlkit.numpy.sigmoid(0.0)
@@ -86,7 +86,7 @@ class TestNoMlkitCalls:
     def test_watching_resumes_after_an_allowed_call_returns(self):
         """After an allowed function returns, a later mlkit call is caught."""
         with (
-            pytest.raises(AssertionError, match=r"mlkit\.numpy\.activations\.relu"),
+            pytest.raises(AssertionError, match=r"mlkit\.contracts\.activations\.relu"),
             no_mlkit_calls("part", allow=(mlkit.numpy.sigmoid,)),
         ):
             mlkit.numpy.sigmoid(0.0)
@@ -216,7 +216,7 @@ class TestOwnWork:
 
     def test_catches_a_direct_call(self, student):
         """A part that calls mlkit's own version fails, even with `uses` substituted."""
-        message = r"^`sigmoid_grad` calls .*mlkit\.numpy\.activations\.sigmoid_grad"
+        message = r"^`sigmoid_grad` calls .*mlkit\.contracts\.activations\.sigmoid_grad"
         with (
             pytest.raises(AssertionError, match=message),
             own_work(student, "sigmoid_grad", uses=("sigmoid",)),
@@ -226,7 +226,7 @@ class TestOwnWork:
     def test_catches_a_call_besides_the_allowed_ones(self, student):
         """Calling an allowed reference does not excuse a call to another mlkit function."""
         with (
-            pytest.raises(AssertionError, match=r"mlkit\.numpy\.activations\.tanh_grad"),
+            pytest.raises(AssertionError, match=r"mlkit\.contracts\.activations\.tanh_grad"),
             own_work(student, "tanh_grad", uses=("sigmoid",)),
         ):
             student["tanh_grad_cheat"](0.0)
