@@ -43,14 +43,17 @@ import tempfile
 import time
 from pathlib import Path
 
+from mlkit.grading.sandbox import STUDENT_PACKAGE
+
 __all__ = ["main"]
 
 GRACE = 5.0  # seconds beyond a cell's limit before a request counts as unanswered
 SERVED = 86  # the exit status of a student's child that served until the checker was done
 SCRATCH = Path(os.environ.get("MLKIT_GRADING_SCRATCH", "/tmp"))
-# what of mlkit a student's process may import while graded; the rest (mlkit.numpy,
-# mlkit.tensorflow, mlkit.testing...) holds the course's answers and checks
-STUDENT_SUBPACKAGES = ("datasets", "grading", "plotting")
+# what of mlkit a student's process may import while graded: what the sandbox binds (the
+# rest, mlkit.numpy, mlkit.tensorflow, mlkit.testing..., holds the course's answers and checks)
+STUDENT_SUBPACKAGES = tuple(name.removesuffix(".py") for name in STUDENT_PACKAGE
+                            if name != "__init__.py")
 
 
 class _Withheld(importlib.abc.MetaPathFinder):
