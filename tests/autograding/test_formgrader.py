@@ -105,6 +105,11 @@ def test_formgrader_shows_checker_results_and_saves_an_override(graded, formgrad
 
         page.goto(f"{base}formgrader/submissions/{_submission_id(graded, 'kim01')}/")
         page.wait_for_selector("#step_values", timeout=30_000)
+        # the inputs save only once nbgrader's script has fetched the grades and comments
+        # and bound their models: typing before then changes nothing on the server
+        page.wait_for_function("() => window.formgrader"
+                               " && formgrader.grades.loaded && formgrader.comments.loaded",
+                               timeout=60_000)
         text = page.inner_text("body")
         # the checker's results, hidden checks included, with the mistake and its section
         assert "The checker's results (shown to graders only):" in text
