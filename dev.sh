@@ -3,7 +3,8 @@
 # (created on first use; requirements.txt and mlkit, editable, installed
 # again whenever requirements.txt or pyproject.toml change).
 #
-#   ./dev.sh book       build the HTML book into _build/html (the main job)
+#   ./dev.sh book       build the HTML book into _build/html, Korean edition in _build/html/ko
+#   ./dev.sh catalogues update the Korean edition's translation catalogues (book/locales/ko)
 #   ./dev.sh test       run the whole test suite, book build included
 #                       (extra arguments go to pytest, e.g. ./dev.sh test -m "not slow")
 #   ./dev.sh release    regenerate exercises/ from solutions/ with nbgrader
@@ -55,14 +56,16 @@ setup() {
 
 # System tools the tests need (Debian packages): bubblewrap sandboxes the autograder;
 # the gradebook tests also run against a PostgreSQL server, started by the tests on loopback;
-# the browser tests open the built book in Chromium, whose Korean text needs a CJK font.
+# the browser tests open the built book in Chromium. The book itself needs a font with
+# Hangul: the Korean edition's figures are drawn with it (and Chromium shows Korean text with it).
 # Each entry is "command-or-file:package".
-SYSTEM_TOOLS=(bwrap:bubblewrap pg_ctlcluster:postgresql chromium:chromium
-              /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc:fonts-noto-cjk)
+BOOK_TOOLS=(/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc:fonts-noto-cjk)
+SYSTEM_TOOLS=(bwrap:bubblewrap pg_ctlcluster:postgresql chromium:chromium "${BOOK_TOOLS[@]}")
 
+# system_tools ENTRY...: install the Debian packages of the entries that are missing.
 system_tools() {
     local missing=() entry check
-    for entry in "${SYSTEM_TOOLS[@]}"; do
+    for entry in "$@"; do
         check="${entry%%:*}"
         if [[ "$check" == /* ]]; then
             [ -e "$check" ] || missing+=("${entry#*:}")
@@ -75,14 +78,13 @@ system_tools() {
         say "Installing ${missing[*]}"
         apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
     else
-        die "the tests need ${missing[*]}: sudo apt-get install ${missing[*]}"
+        die "${missing[*]} needed: sudo apt-get install ${missing[*]}"
     fi
 }
 
 build_book() {
-    say "Building the book"
-    jupyter-book build . "$@"
-    say "The book is ready: open file://$PWD/_build/html/index.html"
+    say "Building the book: the English edition, then the Korean one"
+    python book/_ext/editions.py build "$@"
 }
 
 release() {
@@ -97,10 +99,11 @@ release() {
 command="${1:-}"
 [ $# -gt 0 ] && shift
 case "$command" in
-    book)    setup; build_book "$@" ;;
-    test)    setup; system_tools; exec python -m pytest -n 2 "$@" ;;
+    book)    setup; system_tools "${BOOK_TOOLS[@]}"; build_book "$@" ;;
+    catalogues) setup; system_tools "${BOOK_TOOLS[@]}"; python book/_ext/editions.py catalogues ;;
+    test)    setup; system_tools "${SYSTEM_TOOLS[@]}"; exec python -m pytest -n 2 "$@" ;;
     release) setup; release ;;
     notebooks) setup; python book/_ext/notebooks.py ;;
     setup)   setup ;;
-    *)       sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *)       sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -18,6 +18,8 @@ from tests.book.test_book import _toc_files
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("book")]
 
 PAGES = _toc_files()
+#: Every page of both editions: the Korean one is the site's ko/ folder.
+EDITION_PAGES = PAGES + [f"ko/{doc}" for doc in PAGES]
 
 # What the browser reports of one page, computed in the page itself.
 REPORT_JS = """() => {
@@ -74,9 +76,9 @@ def site(built_book):
 
 @pytest.fixture(scope="module")
 def page_reports(site):
-    """Every page of the table of contents, opened once: doc -> (report, console errors)."""
+    """Every page of both editions, opened once: doc -> (report, console errors)."""
     reports = {}
-    for doc in PAGES:
+    for doc in EDITION_PAGES:
         page, errors = _open(site.context, urljoin(site.base_url, f"{doc}.html"))
         reports[doc] = (page.evaluate(REPORT_JS), errors)
         page.close()
@@ -84,27 +86,27 @@ def page_reports(site):
 
 
 class TestEveryPage:
-    @pytest.mark.parametrize("doc", PAGES)
+    @pytest.mark.parametrize("doc", EDITION_PAGES)
     def test_no_console_errors(self, page_reports, doc):
         """Loading the page logs no error and raises no exception in the browser."""
         _, errors = page_reports[doc]
         assert errors == []
 
-    @pytest.mark.parametrize("doc", PAGES)
+    @pytest.mark.parametrize("doc", EDITION_PAGES)
     def test_math_is_typeset(self, page_reports, doc):
         """MathJax typeset every formula: no raw $...$ or \\(...\\) left in the text."""
         report, _ = page_reports[doc]
         assert report["mathUntypeset"] == 0, f"{report['mathUntypeset']} formulas not typeset"
         assert report["rawMath"] == []
 
-    @pytest.mark.parametrize("doc", PAGES)
+    @pytest.mark.parametrize("doc", EDITION_PAGES)
     def test_every_image_loaded(self, page_reports, doc):
         """Every image of the page, figures and logos, was fetched and decoded."""
         report, _ = page_reports[doc]
         broken = [image["src"] for image in report["images"] if not image["loaded"]]
         assert broken == []
 
-    @pytest.mark.parametrize("doc", PAGES)
+    @pytest.mark.parametrize("doc", EDITION_PAGES)
     def test_headings_are_in_order(self, page_reports, doc):
         """One h1, and no heading skips a level on the way down (h2 then h4)."""
         levels = page_reports[doc][0]["headings"]
@@ -112,7 +114,7 @@ class TestEveryPage:
         for before, after in itertools.pairwise(levels):
             assert after <= before + 1, f"h{before} followed by h{after}: {levels}"
 
-    @pytest.mark.parametrize("doc", PAGES)
+    @pytest.mark.parametrize("doc", EDITION_PAGES)
     def test_internal_links_lead_to_pages_that_exist(self, site, page_reports, doc):
         """Every link to another page of the book answers 200 and its anchor exists there."""
         report, _ = page_reports[doc]
@@ -131,16 +133,30 @@ class TestEveryPage:
 
     def test_no_request_left_the_local_server(self, site, page_reports):
         """Opening every page asked nothing of the network: MathJax, fonts and scripts are local."""
-        assert len(page_reports) == len(PAGES)
+        assert len(page_reports) == len(EDITION_PAGES)
         assert site.blocked == []
 
 
 class TestNavigation:
-    def test_next_links_follow_the_table_of_contents(self, page_reports, site):
-        """Each page's "next" button leads to the next page of _toc.yml."""
+    @pytest.mark.parametrize("edition", ["", "ko/"])
+    def test_next_links_follow_the_table_of_contents(self, page_reports, site, edition):
+        """Each page's "next" button leads to the next page of _toc.yml, in its edition."""
         for doc, following in itertools.pairwise(PAGES):
-            next_url = page_reports[doc][0]["next"]
-            assert next_url and urlparse(next_url).path == f"/{following}.html", doc
+            next_url = page_reports[edition + doc][0]["next"]
+            assert next_url and urlparse(next_url).path == f"/{edition}{following}.html", doc
+
+    def test_the_language_switch_opens_the_same_page_in_the_other_edition(self, site):
+        """A click on 한국어 opens the Korean page in the same tab, and English brings it back."""
+        page, errors = _open(site.context, urljoin(site.base_url, "book/neurons.html"))
+        page.click("a.btn-language-switch")
+        page.wait_for_load_state("load")
+        assert urlparse(page.url).path == "/ko/book/neurons.html"
+        assert page.evaluate("document.documentElement.lang") == "ko"
+        page.click("a.btn-language-switch")
+        page.wait_for_load_state("load")
+        assert urlparse(page.url).path == "/book/neurons.html"
+        assert errors == [] and len(site.context.pages) == 1
+        page.close()
 
     def test_clicking_next_opens_the_next_chapter(self, site):
         """A click on "next" in the browser loads the next chapter's page."""
@@ -159,10 +175,25 @@ class TestSearch:
                                                ("시냅스", "book/neurons")])
     def test_search_finds_the_chapter(self, site, term, doc):
         """The search page, asked as its search box asks, lists the chapter that teaches a term."""
-        page, errors = _open(site.context, urljoin(site.base_url, f"search.html?q={quote(term)}"))
+        self._search(site, "", term, doc)
+
+    @pytest.mark.parametrize(("term", "doc"), [("뉴런", "book/neurons"),
+                                               ("뉴런은", "book/neurons"),
+                                               ("퍼셉트론을", "book/perceptron"),
+                                               ("역전파", "book/backprop"),
+                                               ("소프트맥스", "book/softmax")])
+    def test_korean_search_finds_a_word_with_its_particles(self, site, term, doc):
+        """In the Korean edition, a word is found whatever particle follows it, in the text
+        (뉴런은, 뉴런을) or in the query (the browser's stemmer cuts it as the index's did)."""
+        self._search(site, "ko/", term, doc)
+
+    @staticmethod
+    def _search(site, edition, term, doc):
+        page, errors = _open(site.context,
+                             urljoin(site.base_url, f"{edition}search.html?q={quote(term)}"))
         page.wait_for_selector("#search-results ul.search li", timeout=20_000)
         results = page.eval_on_selector_all("#search-results ul.search li a",
                                             "links => links.map(a => a.href)")
-        assert any(urlparse(link).path == f"/{doc}.html" for link in results), results
+        assert any(urlparse(link).path == f"/{edition}{doc}.html" for link in results), results
         assert errors == []
         page.close()
