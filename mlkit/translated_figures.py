@@ -27,7 +27,7 @@ class TranslatedFigures:
     """MyST-NB's mime render plugin for :data:`mlkit.plotting.FIGURE_MIME`."""
 
     # gettext renders no images: without this, it would never see a figure.
-    mime_priority_overrides = [("gettext", FIGURE_MIME, 1)]
+    mime_priority_overrides = (("gettext", FIGURE_MIME, 1),)
 
     @staticmethod
     def handle_mime(renderer, data, inline):

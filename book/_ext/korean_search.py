@@ -59,7 +59,7 @@ class SearchKorean(SearchLanguage):
  * Korean: cut one trailing particle from a Hangul word (book/_ext/korean_search.py).
  */
 var Stemmer = function() {
-  var particles = %s;
+  var particles = PARTICLES;
   this.stemWord = function(word) {
     if (!/[\\uac00-\\ud7a3]$/.test(word)) return word;
     for (var i = 0; i < particles.length; i++) {
@@ -69,7 +69,7 @@ var Stemmer = function() {
     return word;
   };
 };
-""" % json.dumps(PARTICLES, ensure_ascii=False)
+""".replace("PARTICLES", json.dumps(PARTICLES, ensure_ascii=False))
 
     def init(self, options):
         self._kiwi = None

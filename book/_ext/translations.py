@@ -22,8 +22,10 @@ Usage, from the repository root::
     python book/_ext/translations.py neurons    # one chapter's catalogue
 
 Example:
-    >>> problems("See $x_1$ and {ref}`chapter-neurons`.", "$x_2$ 를 보십시오.", set())
-    ['formulas differ: $x_1$ is missing; $x_2$ was added', 'roles differ: {ref}`chapter-neurons` is missing']
+    >>> for problem in problems("See $x_1$ and {ref}`intro`.", "$x_2$ 를 보십시오.", set()):
+    ...     print(problem)
+    formulas differ: $x_1$ is missing; $x_2$ was added
+    roles differ: {ref}`intro` is missing
 """
 
 import re
@@ -111,8 +113,8 @@ def problems(english, korean, terms):
 
 def needs_translation(message, terms):
     """Whether a message has words to translate: not markup alone, a term, or Korean already."""
-    if message in terms or HANGUL.search(message) and not re.search(r"[A-Za-z]{3,}",
-                                                                      _words(message)):
+    if message in terms or (HANGUL.search(message)
+                            and not re.search(r"[A-Za-z]{3,}", _words(message))):
         return False
     return bool(re.search(r"[A-Za-z]{2,}", _words(message)))
 

@@ -19,10 +19,10 @@ from tests.book.test_book import _toc_files
 from tests.helpers import BIN, ROOT, tool_env
 
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
-import editions  # noqa: E402
-import language_switch  # noqa: E402
-import translations  # noqa: E402
-from korean_search import SearchKorean, strip_particle  # noqa: E402
+import editions
+import language_switch
+import translations
+from korean_search import SearchKorean, strip_particle
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("book")]
 
