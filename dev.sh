@@ -6,7 +6,9 @@
 #   ./dev.sh book       build the HTML book into _build/html (the main job)
 #   ./dev.sh test       run the whole test suite, book build included
 #                       (extra arguments go to pytest, e.g. ./dev.sh test -m "not slow")
-#   ./dev.sh release    regenerate exercises/ from solutions/ with nbgrader
+#   ./dev.sh release    regenerate exercises/ from solutions/ with nbgrader, then the translations
+#   ./dev.sh translations  update the catalogues (exercises/locales/) from exercises/ and write
+#                       the translated releases (exercises/ko/) from both
 #   ./dev.sh notebooks  regenerate the chapters' notebooks (book/*.ipynb) for Colab and Binder
 #   ./dev.sh setup      only set up .venv/
 set -euo pipefail
@@ -92,6 +94,14 @@ release() {
         say "Releasing $assignment"
         nbgrader generate_assignment "$assignment" --force
     done
+    translations
+}
+
+translations() {
+    say "Updating the catalogues of exercises/locales/ from exercises/"
+    python -m mlkit.grading.translations update
+    say "Writing the translated releases"
+    python -m mlkit.grading.translations release
 }
 
 command="${1:-}"
@@ -100,7 +110,8 @@ case "$command" in
     book)    setup; build_book "$@" ;;
     test)    setup; system_tools; exec python -m pytest -n 2 "$@" ;;
     release) setup; release ;;
+    translations) setup; translations ;;
     notebooks) setup; python book/_ext/notebooks.py ;;
     setup)   setup ;;
-    *)       sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *)       sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
