@@ -48,7 +48,8 @@ def blocks(markdown):
 
     Example:
         >>> blocks("## Part 1\\n\\n$$x^2$$\\n\\nWrite `f`.")
-        [('## Part 1', True), ('\\n\\n', False), ('$$x^2$$', False), ('\\n\\n', False), ('Write `f`.', True)]
+        [('## Part 1', True), ('\\n\\n', False), ('$$x^2$$', False), ('\\n\\n', False),
+         ('Write `f`.', True)]
     """
     groups = []  # [is_gap, text], consecutive lines of one kind together
     fenced = in_formula = False
