@@ -4,10 +4,12 @@
 # again whenever requirements.txt or pyproject.toml change).
 #
 #   ./dev.sh book       build the HTML book into _build/html, Korean edition in _build/html/ko
-#   ./dev.sh catalogues update the Korean edition's translation catalogues (book/locales/ko)
+#   ./dev.sh catalogues update the Korean book's translation catalogues (book/locales/ko)
 #   ./dev.sh test       run the whole test suite, book build included
 #                       (extra arguments go to pytest, e.g. ./dev.sh test -m "not slow")
-#   ./dev.sh release    regenerate exercises/ from solutions/ with nbgrader
+#   ./dev.sh release    regenerate exercises/ from solutions/ with nbgrader, then the translations
+#   ./dev.sh translations  update the assignments' catalogues (exercises/locales/) and write
+#                       the translated releases (exercises/ko/) from both
 #   ./dev.sh notebooks  regenerate the chapters' notebooks (book/*.ipynb) for Colab and Binder
 #   ./dev.sh setup      only set up .venv/
 set -euo pipefail
@@ -94,6 +96,14 @@ release() {
         say "Releasing $assignment"
         nbgrader generate_assignment "$assignment" --force
     done
+    translations
+}
+
+translations() {
+    say "Updating the catalogues of exercises/locales/ from exercises/"
+    python -m mlkit.grading.translations update
+    say "Writing the translated releases"
+    python -m mlkit.grading.translations release
 }
 
 command="${1:-}"
@@ -103,7 +113,8 @@ case "$command" in
     catalogues) setup; system_tools "${BOOK_TOOLS[@]}"; python book/_ext/editions.py catalogues ;;
     test)    setup; system_tools "${SYSTEM_TOOLS[@]}"; exec python -m pytest -n 2 "$@" ;;
     release) setup; release ;;
+    translations) setup; translations ;;
     notebooks) setup; python book/_ext/notebooks.py ;;
     setup)   setup ;;
-    *)       sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *)       sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

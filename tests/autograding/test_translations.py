@@ -1,0 +1,314 @@
+"""The assignments' Korean releases: made from the English release and a catalogue, kept in step."""
+
+import copy
+import re
+import shutil
+
+import nbformat
+import pytest
+from babel.messages.catalog import Catalog
+from nbgrader import utils
+
+from mlkit.grading import catalogues, translations
+from mlkit.grading.release import METADATA_KEY
+from mlkit.grading.translate import language, translate_cell, translate_notebook
+from mlkit.presubmit.structure import structure_problems
+from tests.helpers import ASSIGNMENTS, ROOT, book_extension
+
+RELEASE = ROOT / "exercises"
+LANGUAGE = "ko"
+FIX = "run ./dev.sh translations (README: Translating the assignments)"
+
+
+def _release(assignment, lang=None):
+    folder = RELEASE / assignment if lang is None else translations.translated_dir(
+        RELEASE, lang, assignment)
+    return nbformat.read(str(folder / f"{assignment}.ipynb"), as_version=4)
+
+
+class TestBlocks:
+    def test_blocks_give_back_every_cell(self):
+        """Joining the blocks of any text cell of the releases gives the cell back exactly."""
+        for assignment in ASSIGNMENTS:
+            for cell in _release(assignment).cells:
+                if cell.cell_type == "markdown":
+                    assert "".join(t for t, _ in catalogues.blocks(cell.source)) == cell.source
+
+    def test_code_and_display_formulas_are_not_extracted(self):
+        """Fenced code, with its blank lines, and a formula alone in a block stay out."""
+        source = "Run:\n\n```python\nx = 1\n\ny = 2\n```\n\n$$\na\n\nb\n$$\n\nDone."
+        pieces = catalogues.blocks(source)
+        assert [t for t, translatable in pieces if translatable] == ["Run:", "Done."]
+        assert "```python\nx = 1\n\ny = 2\n```" in [t for t, _ in pieces]
+
+
+def _catalog(entries):
+    catalog = Catalog(locale=LANGUAGE)
+    for context, english, korean, fuzzy in entries:
+        catalog.add(english, korean, context=context, flags=["fuzzy"] if fuzzy else [])
+    return catalog
+
+
+class TestTranslateNotebook:
+    def _notebook(self):
+        text = nbformat.v4.new_markdown_cell(
+            "## Part 1\n\nWrite `f`.", metadata={"nbgrader": {
+                "grade_id": "intro", "locked": True, "solution": False, "grade": False,
+                "schema_version": 3}})
+        text.metadata.nbgrader["checksum"] = utils.compute_checksum(text)
+        code = nbformat.v4.new_code_cell("def f(x):\n    raise NotImplementedError()")
+        return nbformat.v4.new_notebook(cells=[text, code])
+
+    def test_a_translated_cell_gets_its_text_and_checksum(self):
+        """The text cell is Korean, with the checksum of the Korean text; code is untouched."""
+        notebook = self._notebook()
+        catalog = _catalog([("a:intro", "## Part 1", "## 문제 1", False),
+                            ("a:intro", "Write `f`.", "`f`를 작성합니다.", False)])
+        translated, english = translate_notebook(notebook, "a", catalog, language=LANGUAGE)
+        assert english == []
+        assert translated.cells[0].source == "## 문제 1\n\n`f`를 작성합니다."
+        assert translated.cells[0].metadata.nbgrader["checksum"] == utils.compute_checksum(
+            translated.cells[0])
+        assert translated.cells[1] == notebook.cells[1]
+        assert language(translated) == LANGUAGE and language(notebook) == "en"
+
+    @pytest.mark.parametrize("fuzzy", [True, False])
+    def test_a_fuzzy_or_missing_block_leaves_the_whole_cell_english(self, fuzzy):
+        """A fuzzy translation is never shown as current; nor is half a cell translated."""
+        notebook = self._notebook()
+        entries = [("a:intro", "## Part 1", "## 문제 1", False)]
+        if fuzzy:
+            entries.append(("a:intro", "Write `f`.", "`f`를 작성합니다.", True))
+        translated, english = translate_notebook(notebook, "a", _catalog(entries),
+                                                 language=LANGUAGE)
+        assert english == ["a:intro"]
+        assert translated.cells[0] == notebook.cells[0]
+
+    def test_language_must_be_a_code(self):
+        """A language that is not a code such as 'ko' is refused, naming what was received."""
+        with pytest.raises(ValueError, match=r"`language` must be .* Received: 'Korean!'"):
+            translate_notebook(self._notebook(), "a", Catalog(), language="Korean!")
+
+    def test_translate_cell_keeps_code_between_blocks(self):
+        """The fenced code between two translated paragraphs is the English cell's."""
+        catalog = _catalog([("c", "Run:", "실행합니다.", False), ("c", "Done.", "끝.", False)])
+        assert translate_cell("Run:\n\n```\nx\n```\n\nDone.", "c", catalog) == (
+            "실행합니다.\n\n```\nx\n```\n\n끝.")
+
+
+@pytest.fixture
+def course(tmp_path):
+    """A copy of the release folder of one assignment, its catalogue and its Korean release."""
+    release = tmp_path / "exercises"
+    for path in [RELEASE / "softmax", translations.translated_dir(RELEASE, LANGUAGE, "softmax")]:
+        shutil.copytree(path, release / path.relative_to(RELEASE))
+    for path in [translations.template_path(RELEASE, "softmax"),
+                 translations.catalogue_path(RELEASE, LANGUAGE, "softmax")]:
+        target = release / path.relative_to(RELEASE)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, target)
+    return release
+
+
+class TestKeptInStep:
+    def _change_english(self, release, old, new):
+        path = release / "softmax" / "softmax.ipynb"
+        notebook = nbformat.read(str(path), as_version=4)
+        for cell in notebook.cells:
+            if cell.cell_type == "markdown" and old in cell.source:
+                cell.source = cell.source.replace(old, new)
+                nbformat.write(notebook, str(path))
+                return cell.metadata.nbgrader["grade_id"]
+        raise AssertionError(f"no text cell holds {old!r}")
+
+    def test_a_changed_english_paragraph_is_stale_then_fuzzy_then_english(self, course):
+        """Changed English: the catalogue is stale; updated, the entry fuzzy, the cell English."""
+        assert translations._check(course, LANGUAGE, "softmax") == []
+        grade_id = self._change_english(course, "Softmax turns a vector of scores",
+                                        "Softmax maps a vector of scores")
+        assert translations.status(course, LANGUAGE, "softmax").stale
+        assert any("is stale" in p for p in translations._check(course, LANGUAGE, "softmax"))
+
+        translations.update(course, LANGUAGE, "softmax")
+        found = translations.status(course, LANGUAGE, "softmax")
+        assert not found.stale and len(found.fuzzy) == 1 and not found.untranslated
+        po = translations.catalogue_path(course, LANGUAGE, "softmax").read_text()
+        assert '#| msgid "Softmax turns a vector of scores' in po  # the previous English
+        english = translations.release(course, LANGUAGE, "softmax")
+        assert english == {"softmax.ipynb": [f"softmax:{grade_id}"]}
+        korean = nbformat.read(str(course / LANGUAGE / "softmax" / "softmax.ipynb"), 4)
+        cell = next(c for c in korean.cells if c.metadata.get("nbgrader", {}).get(
+            "grade_id") == grade_id)
+        assert "Softmax maps a vector of scores" in cell.source
+        assert not re.search("[가-힣]", cell.source)
+
+    def test_an_out_of_date_korean_release_is_reported(self, course):
+        """A Korean release edited by hand, or missing, is out of date with its sources."""
+        path = course / LANGUAGE / "softmax" / "softmax.ipynb"
+        path.write_text(path.read_text().replace("소프트맥스", "softmax", 1))
+        assert any("out of date" in p for p in translations._check(course, LANGUAGE, "softmax"))
+        translations.release(course, LANGUAGE, "softmax")
+        assert translations._check(course, LANGUAGE, "softmax") == []
+
+    def test_update_writes_nothing_when_nothing_changed(self, course):
+        """Updating an up-to-date catalogue leaves the files as they are (no date churn)."""
+        assert translations.update(course, LANGUAGE, "softmax") == []
+
+    def test_the_command_line_reports_and_exits_1(self, course, capsys):
+        """`check` exits 1 and names the catalogue when something is not in step."""
+        self._change_english(course, "## Part 1: softmax", "## Part 1: the softmax")
+        assert translations.main(["check", "--release-dir", str(course)]) == 1
+        assert "softmax.po is stale" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+class TestCommittedCatalogues:
+    def test_template_is_up_to_date(self, assignment):
+        """The committed .pot holds exactly the text blocks of the committed English release."""
+        committed = catalogues.read(translations.template_path(RELEASE, assignment))
+        fresh = translations._template(RELEASE, assignment)
+        assert catalogues.state(committed, fresh) == catalogues.CatalogueState(
+            untranslated=sorted(((m.context, m.id) for m in fresh if m.id), key=str)), FIX
+
+    def test_catalogue_is_current_and_complete(self, assignment):
+        """Every block of the English release has a translation, none fuzzy, none left over."""
+        found = translations.status(RELEASE, LANGUAGE, assignment)
+        assert not found.stale, f"{found.missing=} {found.extra=}: {FIX}"
+        assert not found.fuzzy, f"translate again and drop the fuzzy flag: {found.fuzzy}"
+        assert not found.untranslated, f"translate: {found.untranslated}"
+
+    def test_korean_release_is_up_to_date(self, assignment):
+        """The committed Korean release is what the English release and the catalogue make."""
+        files, english = translations.expected_release(RELEASE, LANGUAGE, assignment)
+        folder = translations.translated_dir(RELEASE, LANGUAGE, assignment)
+        assert sorted(p.name for p in folder.iterdir()) == sorted(files), FIX
+        for name, data in files.items():
+            assert (folder / name).read_bytes() == data, f"{folder / name} is out of date: {FIX}"
+        assert not any(english.values()), f"text cells left in English: {english}"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+class TestKoreanRelease:
+    def test_same_code_and_grading_metadata(self, assignment):
+        """Code cells, grade ids, points, every nbgrader field but a text cell's checksum agree."""
+        english, korean = _release(assignment), _release(assignment, LANGUAGE)
+        assert len(english.cells) == len(korean.cells)
+        for en, ko in zip(english.cells, korean.cells, strict=True):
+            assert en.cell_type == ko.cell_type
+            if en.cell_type == "code":
+                assert en == ko
+            else:
+                meta_en = copy.deepcopy(en.metadata)
+                meta_ko = copy.deepcopy(ko.metadata)
+                meta_en.get("nbgrader", {}).pop("checksum", None)
+                meta_ko.get("nbgrader", {}).pop("checksum", None)
+                assert meta_en == meta_ko
+        assert korean.metadata["mlkit"] == {"language": LANGUAGE}
+        assert korean.metadata.kernelspec == english.metadata.kernelspec
+        record_en, record_ko = english.metadata[METADATA_KEY], korean.metadata[METADATA_KEY]
+        assert {k: v for k, v in record_en.items() if k != "cells"} == {
+            k: v for k, v in record_ko.items() if k != "cells"}
+        strip = [{k: v for k, v in c.items() if k != "checksum"} for c in record_en["cells"]]
+        assert strip == [{k: v for k, v in c.items() if k != "checksum"}
+                         for c in record_ko["cells"]]
+
+    def test_untouched_korean_release_passes_nbgrader_and_mlkit_check(self, assignment):
+        """No locked cell reads as edited: not to `nbgrader validate`, not to `mlkit-check`."""
+        korean = _release(assignment, LANGUAGE)
+        for cell in korean.cells:
+            nbgrader = cell.metadata.get("nbgrader", {})
+            if nbgrader.get("locked") and "checksum" in nbgrader:
+                assert nbgrader["checksum"] == utils.compute_checksum(cell), nbgrader["grade_id"]
+        assert structure_problems(korean, korean.metadata[METADATA_KEY]) == []
+
+
+_CODE = re.compile(r"`[^`\n]+`")
+_MATH = re.compile(r"\$\$.+?\$\$|\$[^$\n]+\$", re.S)
+_HANGUL = re.compile("[가-힣]")
+# 합니다체: no sentence of the plain style (…다.) nor of the polite informal one (…요.).
+_NOT_HAMNIDA = re.compile(r"(?<!니)다\.(?=\s|$)|요\.(?=\s|$)|요\)(?=\s|$)")
+
+
+def _messages(assignment):
+    catalog = catalogues.read(translations.catalogue_path(RELEASE, LANGUAGE, assignment),
+                              locale=LANGUAGE)
+    return [m for m in catalog if m.id and m.string]
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+class TestKoreanText:
+    def test_code_and_formulas_untouched(self, assignment):
+        """Every inline code span and formula of the English is in the Korean, and no other."""
+        for message in _messages(assignment):
+            for pattern in (_CODE, _MATH):
+                english = set(pattern.findall(message.id))
+                korean = set(pattern.findall(message.string))
+                assert english == korean, (message.context, english - korean, korean - english)
+
+    def test_written_in_korean_in_the_hamnida_style(self, assignment):
+        """Each translation is Korean (a table of numbers excepted) and keeps to 합니다체."""
+        for message in _messages(assignment):
+            has_words = re.search("[A-Za-z]{3,}", _CODE.sub("", _MATH.sub("", message.id)))
+            if has_words and not re.fullmatch(r"#+ [A-Z]+|\|[^가-힣]*", message.id):
+                assert _HANGUL.search(message.string), (message.context, message.string)
+            assert not _NOT_HAMNIDA.search(message.string), (message.context, message.string)
+
+    def test_first_use_of_a_glossary_term_gives_the_english(self, assignment):
+        """A glossary term's Korean name, first used in a notebook's prose, has the English by it.
+
+        Headings, tables and the chapter's title (**...** 장) come before the prose
+        that introduces a term, so the first use is looked for in paragraphs and lists.
+        """
+        text = " ".join(m.string.replace("\n", " ") for m in _messages(assignment)
+                        if not m.string.startswith(("#", "|")))
+        text = re.sub(r"\*\*[^*]+\*\* 장", "", text)
+        for english, korean in GLOSSARY:
+            first = text.find(korean)
+            if first >= 0:
+                near = text[max(0, first - 40):first + len(korean) + len(english) + 40]
+                assert re.search(r"\([^)]*" + re.escape(english.lower()), near.lower()), (
+                    korean, english, near)
+
+
+def _glossary():
+    """(English, Korean) of the glossary's entries (book/glossary.md), the Korean's first name."""
+    text = (ROOT / "book" / "glossary.md").read_text(encoding="utf-8")
+    body = text[text.index("```{glossary}"):]
+    pairs, terms = [], []
+    for line in body.splitlines()[2:]:
+        if line and not line.startswith((" ", "`")):
+            terms.append(line.strip())
+        elif terms:
+            english = terms[0]
+            korean = next((t for t in terms[1:] if _HANGUL.search(t)), None)
+            if korean:
+                pairs.append((english, korean))
+            terms = []
+    return pairs
+
+
+# The terms whose first use the translations mark; a few are common words in Korean
+# (특성, 가중치 in a table) whose first mention may come without the English.
+GLOSSARY = [(en, ko) for en, ko in _glossary() if len(ko) >= 3]
+
+
+class TestLaunchLinks:
+    launch_links = book_extension("launch_links")
+
+    def test_korean_links_open_the_korean_release(self):
+        """With language="ko" the Colab and Binder links open exercises/ko/<a>/<a>.ipynb."""
+        colab, binder = self.launch_links.launch_urls(
+            "https://github.com/o/r", "main", "exercises/softmax/softmax.ipynb", language="ko")
+        assert colab.endswith("/blob/main/exercises/ko/softmax/softmax.ipynb")
+        assert binder.endswith("urlpath=lab%2Ftree%2Fexercises%2Fko%2Fsoftmax%2Fsoftmax.ipynb")
+        for assignment in ASSIGNMENTS:
+            path = self.launch_links.translated_path(
+                f"exercises/{assignment}/{assignment}.ipynb", "ko")
+            assert (ROOT / path).is_file()
+
+    def test_chapters_and_english_stay_as_they_are(self):
+        """A chapter's notebook, or English, keeps its path."""
+        assert self.launch_links.translated_path("book/softmax.ipynb", "ko") == (
+            "book/softmax.ipynb")
+        assert self.launch_links.translated_path("exercises/a/a.ipynb", "en") == (
+            "exercises/a/a.ipynb")
