@@ -28,6 +28,7 @@ import argparse
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,6 +98,7 @@ def build(language, *, source=ROOT, output=ROOT, strict=False, nitpicky=False,
         overrides["nb_mime_priority_overrides"] = [("html", FIGURE_MIME, 1)]
     before = _cached_notebooks(cache)
     print(f"== The {language} edition: {builder} build into {outdir}", flush=True)
+    start = time.perf_counter()
     status = build_sphinx(
         source, outdir, use_external_toc=True, noconfig=True, path_config=path_config,
         confoverrides=overrides, doctreedir=doctrees, builder=builder,
@@ -110,6 +112,8 @@ def build(language, *, source=ROOT, output=ROOT, strict=False, nitpicky=False,
             return 1
     if language != "en" and builder == "html":
         _link_edition(output, language)
+    print(f"== The {language} edition: {builder} build took {time.perf_counter() - start:.1f} s",
+          flush=True)
     return 0 if status == 0 else 1
 
 
