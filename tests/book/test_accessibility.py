@@ -23,15 +23,20 @@ _HUES = [colorsys.rgb_to_hsv(*(int(c[i:i + 2], 16) / 255 for i in (1, 3, 5)))[0]
          for c in OKABE_ITO if c != "#000000"]
 
 
-def _figures(built_book, chapter):
+#: Each chapter in each edition: the Korean edition draws its figures again.
+EDITIONS = [(chapter, language) for language in ("en", "ko") for chapter in CHAPTERS]
+
+
+def _figures(built_book, chapter, language="en"):
     """``(src, alt, pixels)`` of the chapter's figures, pixels as floats in [0, 1], RGBA."""
-    page = built_book.page(chapter)
+    page = built_book.page(chapter, language)
+    folder = built_book.html if language == "en" else built_book.html / language
     figures = []
     for tag in re.findall(r"<img[^>]*>", page):
         src = re.search(r'src="(\.\./_images/[^"]+\.png)"', tag)
         if src:
             alt = re.search(r'alt="([^"]*)"', tag)
-            pixels = mpimg.imread(built_book.html / "book" / src.group(1))
+            pixels = mpimg.imread(folder / "book" / src.group(1))
             if pixels.shape[2] == 3:
                 pixels = np.dstack([pixels, np.ones(pixels.shape[:2])])
             figures.append((src.group(1), alt.group(1) if alt else "", pixels))
@@ -59,28 +64,29 @@ def off_palette_share(pixels, tolerance=0.04):
 
 
 class TestFigures:
-    @pytest.mark.parametrize("chapter", CHAPTERS)
-    def test_alt_texts_describe_each_figure(self, built_book, chapter):
+    @pytest.mark.parametrize(("chapter", "language"), EDITIONS)
+    def test_alt_texts_describe_each_figure(self, built_book, chapter, language):
         """Each figure has its own alt text, a description rather than a caption or a label."""
-        figures = _figures(built_book, chapter)
+        figures = _figures(built_book, chapter, language)
         alts = [alt for _, alt, _ in figures]
-        assert all(len(alt.split()) >= 12 for alt in alts), alts
+        # Korean words carry their particles: a description has fewer of them.
+        assert all(len(alt.split()) >= (12 if language == "en" else 8) for alt in alts), alts
         assert len(set(alts)) == len(alts), "two figures share one description"
         for alt in alts:
             assert not re.match(r"(figure|image|plot|png)\b", alt, flags=re.IGNORECASE), alt
 
-    @pytest.mark.parametrize("chapter", CHAPTERS)
-    def test_figures_are_opaque_on_white(self, built_book, chapter):
+    @pytest.mark.parametrize(("chapter", "language"), EDITIONS)
+    def test_figures_are_opaque_on_white(self, built_book, chapter, language):
         """Figures carry their own white background, so dark mode cannot hide black ink."""
-        for src, _, pixels in _figures(built_book, chapter):
+        for src, _, pixels in _figures(built_book, chapter, language):
             assert pixels[..., 3].min() == 1.0, f"{src} is transparent"
             border = np.concatenate([pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]])
             assert np.mean(border[:, :3].min(axis=1) > 0.95) > 0.9, f"{src}: border not white"
 
-    @pytest.mark.parametrize("chapter", CHAPTERS)
-    def test_figures_use_the_okabe_ito_palette(self, built_book, chapter):
+    @pytest.mark.parametrize(("chapter", "language"), EDITIONS)
+    def test_figures_use_the_okabe_ito_palette(self, built_book, chapter, language):
         """Every clearly coloured pixel of every figure has an Okabe–Ito hue."""
-        for src, _, pixels in _figures(built_book, chapter):
+        for src, _, pixels in _figures(built_book, chapter, language):
             assert off_palette_share(pixels) < 0.01, src
 
     def test_palette_check_rejects_matplotlib_defaults(self):
@@ -117,11 +123,12 @@ def dark_site(built_book):
 
 
 class TestDarkMode:
-    @pytest.mark.parametrize("chapter", ["neurons", "softmax", "keras_mlp"])
+    @pytest.mark.parametrize("chapter", ["neurons", "softmax", "keras_mlp", "ko/book/mnist"])
     def test_figures_stay_legible_in_dark_mode(self, dark_site, chapter):
         """In dark mode the page is dark, and each figure still shows dark ink on light paper."""
         page = dark_site.context.new_page()
-        page.goto(urljoin(dark_site.base_url, f"book/{chapter}.html"), wait_until="load")
+        path = chapter if chapter.endswith("mnist") else f"book/{chapter}"
+        page.goto(urljoin(dark_site.base_url, f"{path}.html"), wait_until="load")
         wait_for_mathjax(page)
         assert page.evaluate("document.documentElement.dataset.theme") == "dark"
         background = page.evaluate(

@@ -53,6 +53,10 @@ class TestKoreanEdition:
         korean_part = built_book.log.split("== The ko edition", 1)[1]
         assert "Executing notebook" not in korean_part
 
+    def test_figures_draw_hangul_with_a_hangul_font(self, built_book):
+        """matplotlib found a glyph for every Korean character it drew (no empty boxes)."""
+        assert "does not have a glyph" not in built_book.log
+
     @pytest.mark.parametrize("doc", PAGES)
     def test_every_page_is_korean_and_switches_to_the_same_page(self, built_book, doc):
         """Each page exists in both editions, each declares its language, and each one's
