@@ -37,6 +37,11 @@ LOCALES = "book/locales"
 LANGUAGES = ("en", "ko")
 #: The translated editions' output folders, beside _build/html, and linked from it.
 EDITION_FOLDER = "{language}"
+#: What a translated edition sets differently: the book's title is configuration,
+#: which Sphinx does not translate from the catalogues.
+EDITION_CONFIG = {
+    "ko": {"html_title": "딥러닝의 기초", "project": "딥러닝의 기초"},
+}
 
 
 def _jupyter_book_config(source, *, nitpicky):
@@ -85,7 +90,8 @@ def build(language, *, source=ROOT, output=ROOT, strict=False, nitpicky=False,
     path_config, overrides = _jupyter_book_config(source, nitpicky=nitpicky)
     html, build_folder = build_dirs(output, language)
     cache = Path(output) / "_build" / ".jupyter_cache"
-    overrides = {**overrides, "language": language, "nb_execution_cache_path": str(cache)}
+    overrides = {**overrides, **EDITION_CONFIG.get(language, {}), "language": language,
+                 "nb_execution_cache_path": str(cache)}
     if builder == "html":
         outdir, doctrees = html, build_folder / ".doctrees"
     else:  # its own doctrees: another builder's would make the next HTML build read all again
