@@ -161,8 +161,11 @@ def train(model, step, n, num_epochs, lr, rng, validate=None):
     model.history_ = {"loss": [], **({"accuracy": []} if classifier else {})}
     epochs = range(1, num_epochs + 1)
     if model.progress:
-        from tqdm.auto import tqdm
-
+        try:
+            from tqdm.auto import tqdm
+        except ModuleNotFoundError:
+            raise ModuleNotFoundError("progress=True shows a progress bar with tqdm, which is "
+                                      "not installed: pip install 'mlkit[progress]'") from None
         epochs = tqdm(epochs, desc="MLP", unit="epoch")
     for epoch in epochs:
         total_loss, total_right = 0.0, 0

@@ -39,7 +39,7 @@ class TranslatedFigures:
         if env.app.builder.name == "gettext":
             return _messages(renderer, data, figure)
         catalogue = _catalogue(env)
-        png = _png_data(data, redraw(figure, catalogue.gettext))
+        png = _png_data(data, redraw(figure, lambda word: _translate(catalogue, word)))
         nodes = renderer.render_image(png)
         for node in nodes:
             if node.get("alt"):
@@ -61,6 +61,13 @@ def _messages(renderer, data, figure):
         paragraph.line = data.line or 1
         paragraphs.append(paragraph)
     return paragraphs
+
+
+def _translate(catalogue, word):
+    """The word's translation; Sphinx's messages have their line breaks made spaces."""
+    message = word.replace("\n", " ").strip()
+    translated = catalogue.gettext(message)
+    return word if translated == message else translated
 
 
 def _catalogue(env):

@@ -1,4 +1,4 @@
-"""Check the Korean edition's catalogues: markup kept, terms from the glossary, share translated.
+"""Check the Korean edition's catalogues: markup kept, glossary terms, share translated.
 
 A translated message is MyST text like its English: formulas, inline code,
 cross-references, citations and computed numbers (``{glue:text}``) must come
@@ -7,9 +7,11 @@ a different number. The check compares each translation with its English:
 
 - the same formulas (``$...$``, ``$$...$$``), inline code and links;
 - the same roles with the same targets (``{ref}``, ``{numref}``, ``{cite:p}``,
-  ``{glue:text}``, ``{launch}``, ...), except ``{term}``, whose target may be
-  the Korean name of the term; every ``{term}`` target must be an entry of the
-  glossary (``book/glossary.md``), and the translation links as many terms;
+  ``{glue:text}``, ``{launch}``, ...): a cross-reference's own words may be
+  translated (``{ref}`다음 장 <chapter-backprop>```), its target may not;
+  ``{term}``'s target may be the Korean name of the term; every ``{term}``
+  target must be an entry of the glossary (``book/glossary.md``), and the
+  translation links as many terms;
 - the glossary's entries themselves (its terms) stay untranslated: they are
   the targets that both editions' links resolve to.
 
@@ -58,11 +60,21 @@ def _pieces(text):
     code = CODE.findall(ROLE.sub(" ", rest))
     return {
         "formulas": Counter(display + inline),
-        "roles": Counter(f"{{{name}}}`{target}`" for name, target in roles if name != "term"),
+        "roles": Counter(f"{{{name}}}`{_role_target(name, target)}`"
+                         for name, target in roles if name != "term"),
         "terms": [_term_target(target) for name, target in roles if name == "term"],
         "code": Counter(code),
         "links": Counter(LINK.findall(rest)),
     }
+
+
+#: Roles whose text may be ``words <target>``: a translation may change the words.
+TITLED_ROLES = {"ref", "numref", "doc", "download", "term"}
+
+
+def _role_target(name, text):
+    """What a role points to: its target alone for a titled cross-reference."""
+    return _term_target(text) if name in TITLED_ROLES else text
 
 
 def _term_target(text):
