@@ -20,7 +20,7 @@ figure.
 
 from mlkit.plotting import FIGURE_MIME, figure_words, load_figure, redraw
 
-__all__ = ["TranslatedFigures"]
+__all__ = ["TranslatedFigures", "page_translations"]
 
 
 class TranslatedFigures:
@@ -38,7 +38,7 @@ class TranslatedFigures:
         figure = load_figure(data.string)
         if env.app.builder.name == "gettext":
             return _messages(renderer, data, figure)
-        catalogue = _catalogue(env)
+        catalogue = page_translations(env)
         png = _png_data(data, redraw(figure, lambda word: _translate(catalogue, word)))
         nodes = renderer.render_image(png)
         for node in nodes:
@@ -70,8 +70,16 @@ def _translate(catalogue, word):
     return word if translated == message else translated
 
 
-def _catalogue(env):
-    """The translations of the page being read, as Sphinx's own i18n transform finds them."""
+def page_translations(env):
+    """The translations of the page being read, as Sphinx's own i18n transform finds them.
+
+    Args:
+        env: Sphinx's build environment, while it reads a page.
+
+    Returns:
+        A ``gettext.NullTranslations``: its ``gettext(message)`` is the page's
+        translation of ``message``, or ``message`` itself when there is none.
+    """
     from pathlib import Path
 
     from sphinx.locale import init

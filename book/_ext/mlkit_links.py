@@ -34,8 +34,11 @@ from sphinx import addnodes
 from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
 
+from mlkit.translated_figures import page_translations
+
 API_DOC = "book/api"
 SECTION_TITLE = "mlkit in this chapter"
+SECTION_INTRO = "The functions and classes of mlkit this chapter uses, in the API reference:"
 
 _BACKEND_ALIAS = re.compile(r"from mlkit import (numpy|tensorflow) as (\w+)")
 _FROM_IMPORT = re.compile(r"from (mlkit(?:\.\w+)*) import ([\w, ]+)")
@@ -180,12 +183,19 @@ def _xref(target, text):
     return node
 
 
-def _uses_section(doc, targets):
-    """A section listing a chapter's mlkit names, grouped by name, each backend a link."""
+def _uses_section(doc, targets, translations, source):
+    """A section listing a chapter's mlkit names, grouped by name, each backend a link.
+
+    Its two sentences are messages of the chapter's catalogue (they carry the
+    chapter's source, so that the gettext build extracts them), translated here:
+    Sphinx translated the page before this section was added.
+    """
     section = nodes.section(ids=[f"mlkit-in-{doc.rsplit('/', 1)[-1]}"])
-    section += nodes.title(SECTION_TITLE, SECTION_TITLE)
-    section += nodes.paragraph(text="The functions and classes of mlkit this chapter uses, "
-                                    "in the API reference:")
+    title = nodes.title(SECTION_TITLE, translations.gettext(SECTION_TITLE))
+    intro = nodes.paragraph(SECTION_INTRO, translations.gettext(SECTION_INTRO))
+    for node in (title, intro):
+        node.source, node.line = source, 1
+    section += [title, intro]
     by_name = defaultdict(list)
     for target in targets:
         module, name = target.rsplit(".", 1)
@@ -208,7 +218,7 @@ def _on_doctree_read(app, doctree):
         return
     top = next(iter(doctree.findall(nodes.section)), None)
     if top is not None:
-        top += _uses_section(doc, uses)
+        top += _uses_section(doc, uses, page_translations(app.env), doctree["source"])
 
 
 def _on_docstring(app, what, name, obj, options, lines):

@@ -5,6 +5,11 @@ into the catalogues as if they were text to translate; a formula is the same
 in every language, so they are marked untranslatable here and stay out of
 the catalogues (the translated page shows the source's formula).
 
+**The parts' captions of the table of contents** are put into the root page
+after Sphinx has translated it (``sphinx-external-toc`` inserts them): they
+are translated here, from the root page's catalogue, where the gettext build
+put them.
+
 **Numbers a chapter computes, in its translated paragraphs.**
 
 A chapter puts computed numbers into its text with MyST-NB's glue role,
@@ -21,7 +26,10 @@ from pathlib import Path
 
 from docutils import nodes
 from myst_nb.ext.glue.roles import PasteTextRole
+from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
+
+from mlkit.translated_figures import page_translations
 
 
 class FormulasAreNotMessages(SphinxTransform):
@@ -32,6 +40,20 @@ class FormulasAreNotMessages(SphinxTransform):
     def apply(self, **kwargs):
         for node in self.document.findall(nodes.math_block):
             node["translatable"] = False
+
+
+class TranslateTocCaptions(SphinxTransform):
+    """Translate the captions sphinx-external-toc inserts (its transform has priority 100)."""
+
+    default_priority = 101
+
+    def apply(self, **kwargs):
+        if (self.config.language or "en") == "en":
+            return
+        translations = page_translations(self.env)
+        for toctree in self.document.findall(addnodes.toctree):
+            if toctree.get("caption"):
+                toctree["caption"] = translations.gettext(toctree["rawcaption"])
 
 
 class TranslatedPasteText(PasteTextRole):
@@ -51,4 +73,5 @@ def setup(app):
     app.setup_extension("myst_nb")
     app.add_role_to_domain("glue", "text", TranslatedPasteText(), override=True)
     app.add_transform(FormulasAreNotMessages)
+    app.add_transform(TranslateTocCaptions)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
