@@ -259,6 +259,7 @@ def _serve_checker(job, sock, out, control):
             os.chdir(workdir)
             from mlkit.grading.channel import CheckerPeer
             from mlkit.grading.checker import Cell, check_notebook
+            from mlkit.messages import using
 
             tensor = None
             if "tensorflow" in sys.modules:
@@ -271,8 +272,9 @@ def _serve_checker(job, sock, out, control):
                 _send(out, {"event": "respawn"})
                 return connect(_receive_socket(control))
 
-            results = check_notebook([Cell(**cell) for cell in job["cells"]], connect(sock),
-                                     respawn=respawn)
+            with using(job.get("language", "en")):
+                results = check_notebook([Cell(**cell) for cell in job["cells"]], connect(sock),
+                                         respawn=respawn)
             sock.close()
             _send(out, {"event": "result", "cells": [dataclasses.asdict(r) for r in results]})
         finally:
