@@ -255,6 +255,14 @@ def check(path=None, *, release=None):
     return report
 
 
+def _error_line(error):
+    """The line that reports ``error``, in the student's language when MLKIT_LANG is valid."""
+    try:
+        return shown("error: %(error)s", error=error)
+    except ValueError:  # MLKIT_LANG itself is what is wrong: say so in English
+        return f"error: {error}"
+
+
 def main(argv=None):
     """Entry point of ``mlkit-check``; returns the exit status."""
     parser = argparse.ArgumentParser(
@@ -269,7 +277,7 @@ def main(argv=None):
     try:
         report = check_notebook(args.notebook, release=args.release, timeout=args.timeout)
     except (FileNotFoundError, ValueError) as error:
-        print(shown("error: %(error)s", error=error), file=sys.stderr)
+        print(_error_line(error), file=sys.stderr)
         return 2
     print(report)
     return 0 if report.ok else 1
