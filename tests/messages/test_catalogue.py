@@ -65,8 +65,8 @@ def _difference(code, catalogue, name):
 
 def test_template_matches_the_code(extracted, template):
     """Every message of the code is in mlkit.pot, and nothing else is."""
-    assert not _difference(extracted, _ids(template), "mlkit.pot"), \
-        _difference(extracted, _ids(template), "mlkit.pot")
+    problem = _difference(extracted, _ids(template), "mlkit.pot")
+    assert not problem, problem
 
 
 def test_korean_catalogue_matches_the_code(extracted, korean):
@@ -174,3 +174,30 @@ def test_korean_uses_the_glossary_terms(korean):
             if re.search(english, prose) and not any(name in message.string for name in names):
                 missing.append((term, message.id))
     assert missing == []
+
+
+def _readme_commands():
+    """The commands of the README's "Translating the messages", continuation lines joined."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("**Translating the messages.**"):]
+    block = re.search(r"```bash\n(.*?)```", section, re.S).group(1)
+    return [line for line in block.replace("\\\n", " ").splitlines() if line.strip()]
+
+
+def test_readme_commands_leave_the_catalogues_as_committed(tmp_path):
+    """The README's commands, run on a copy of the package, give the committed catalogues."""
+    import shutil
+    import subprocess
+
+    from tests.helpers import tool_env
+
+    shutil.copytree(PACKAGE, tmp_path / "mlkit",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    for command in _readme_commands():
+        subprocess.run(command, shell=True, cwd=tmp_path, env=tool_env(), check=True,
+                       capture_output=True, timeout=300)
+    for relative in ("mlkit.pot", "ko/LC_MESSAGES/mlkit.po"):
+        ours, theirs = _read(LOCALES / relative, "ko"), _read(tmp_path / "mlkit/locales" /
+                                                               relative, "ko")
+        assert {(m.id, m.string, m.fuzzy) for m in ours if m.id} == \
+            {(m.id, m.string, m.fuzzy) for m in theirs if m.id}, relative
