@@ -299,6 +299,12 @@ def main(argv=None):
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     for name in args.modules:
         importlib.import_module(name)
+    if args.checker:  # the catalogues are read here once, not by every child that checks
+        from mlkit.messages.catalogue import translations
+        from mlkit.messages.language import LANGUAGES
+
+        for language in LANGUAGES:
+            translations(language)
     control = socket.socket(fileno=args.control)
     lines = _Lines(0)
     runner = None
