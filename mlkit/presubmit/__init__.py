@@ -255,29 +255,29 @@ def check(path=None, *, release=None):
     return report
 
 
-def _error_line(error):
-    """The line that reports ``error``, in the student's language when MLKIT_LANG is valid."""
+def _words(message):
+    """``message`` in the student's language, or in English when MLKIT_LANG is what is wrong."""
     try:
-        return shown("error: %(error)s", error=error)
-    except ValueError:  # MLKIT_LANG itself is what is wrong: say so in English
-        return f"error: {error}"
+        return translated(message)
+    except ValueError:
+        return str(message)
 
 
 def main(argv=None):
     """Entry point of ``mlkit-check``; returns the exit status."""
-    parser = argparse.ArgumentParser(
-        prog="mlkit-check",
-        description="Run a notebook as the autograder will and report what would cost points.")
-    parser.add_argument("notebook", help="the notebook to check")
-    parser.add_argument("--release", help="the released notebook to compare with (default: "
-                        "the record the release left in the notebook)")
-    parser.add_argument("--timeout", type=float, help="each cell's time limit in seconds "
-                        "(default: the release's)")
+    parser = argparse.ArgumentParser(prog="mlkit-check", description=_words(tr(
+        "Run a notebook as the autograder will and report what would cost points.")))
+    parser.add_argument("notebook", help=_words(tr("the notebook to check")))
+    parser.add_argument("--release", help=_words(tr(
+        "the released notebook to compare with (default: the record the release left in the "
+        "notebook)")))
+    parser.add_argument("--timeout", type=float, help=_words(tr(
+        "each cell's time limit in seconds (default: the release's)")))
     args = parser.parse_args(argv)
     try:
         report = check_notebook(args.notebook, release=args.release, timeout=args.timeout)
     except (FileNotFoundError, ValueError) as error:
-        print(_error_line(error), file=sys.stderr)
+        print(_words(tr("error: %(error)s", error=error)), file=sys.stderr)
         return 2
     print(report)
     return 0 if report.ok else 1
