@@ -7,7 +7,8 @@ The student chooses, or the notebook does:
 2. otherwise Korean when the locale is Korean (the first of ``LC_ALL``,
    ``LC_MESSAGES`` and ``LANG`` that is set starts with ``ko``, as POSIX reads
    them) or when the notebook is the Korean release (its metadata holds
-   ``{"mlkit": {"language": "ko"}}``);
+   ``{"mlkit": {"language": "ko"}}``): the notebook mlkit-check checks, or
+   the one whose kernel runs the check (:mod:`mlkit.messages.kernel`);
 3. otherwise English.
 
 The grader reads the notebook alone (:func:`of_submission`): its feedback
@@ -28,6 +29,8 @@ Example:
 import contextlib
 import contextvars
 import os
+
+from mlkit.messages import kernel
 
 __all__ = ["LANGUAGES", "VARIABLE", "choose", "current", "of_notebook", "of_submission",
            "using"]
@@ -121,12 +124,22 @@ def choose(notebook=None, *, environ=None):
 
 
 def current():
-    """The language to speak now: that of the enclosing :func:`using` block, else :func:`choose`'s.
+    """The language to speak now: that of the enclosing :func:`using` block, else :func:`choose`'s
+    for the notebook this kernel runs, if any (:mod:`mlkit.messages.kernel`).
 
     Raises:
         ValueError: when ``MLKIT_LANG`` names a language other than those of :data:`LANGUAGES`.
     """
-    return _override.get() or choose()
+    override = _override.get()
+    if override:
+        return override
+    running = kernel.notebook()
+    try:
+        return choose(running)
+    except ValueError:
+        if running is None:
+            raise
+        return choose()  # the notebook's metadata is damaged: MLKIT_LANG and the locale decide
 
 
 @contextlib.contextmanager

@@ -32,6 +32,7 @@ import nbformat
 
 from mlkit.grading.release import METADATA_KEY, record
 from mlkit.messages import shown, tr, translated, using
+from mlkit.messages.kernel import notebook_path
 from mlkit.messages.language import choose
 from mlkit.presubmit.run import FILE_ERRORS, RUNNING, asks_for_input, own_files, run
 from mlkit.presubmit.structure import structure_problems
@@ -214,21 +215,6 @@ def check_notebook(path, *, release=None, timeout=None):
     return Report(path, parts, problems, warnings, seconds, timeout, language)
 
 
-def _notebook_path():
-    """The path of the notebook this kernel runs, as Jupyter or VS Code tell it, or None."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return None
-    shell = get_ipython()
-    namespace = shell.user_ns if shell is not None else {}
-    for found in (namespace.get("__session__"), namespace.get("__vsc_ipynb_file__"),
-                  os.environ.get("JPY_SESSION_NAME")):
-        if found and str(found).endswith(".ipynb") and Path(found).is_file():
-            return Path(found)
-    return None
-
-
 def check(path=None, *, release=None):
     """Check the notebook before submitting it; print the report and return it.
 
@@ -245,7 +231,7 @@ def check(path=None, *, release=None):
     """
     if os.environ.get(RUNNING):
         return None  # the notebook calls check() and is being checked: do not recurse
-    path = path or _notebook_path()
+    path = path or notebook_path()
     if path is None:
         print(shown("mlkit.presubmit.check: this kernel does not know its notebook's path; "
                     "call check('path/to/notebook.ipynb')."))
