@@ -8,6 +8,7 @@ mistake once, made by two students.
 """
 
 import re
+import shutil
 from html import unescape
 
 import pytest
@@ -34,8 +35,6 @@ def _text(html):
 @pytest.fixture(scope="module")
 def graded(released_course, tmp_path_factory):
     """A class of two careless students, in English and in Korean, graded with feedback."""
-    import shutil
-
     course = tmp_path_factory.mktemp("korean") / "course"
     shutil.copytree(released_course, course)
     submit(course, "careless_en", ANSWERS)
