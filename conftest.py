@@ -6,9 +6,14 @@ holds the example being run (NumPy for the contracts' own modules).
 """
 
 import importlib
+import os
 
 import numpy as np
 import pytest
+
+# The messages the tests expect are English: whatever the locale or MLKIT_LANG of the machine
+# running them, mlkit speaks English here (the tests of the Korean messages ask for Korean).
+os.environ["MLKIT_LANG"] = "en"
 
 
 @pytest.fixture(autouse=True)
@@ -19,3 +24,4 @@ def _backend_as_mk(request, doctest_namespace):
     backend = "tensorflow" if "tensorflow" in request.node.path.parts else "numpy"
     doctest_namespace["mk"] = importlib.import_module(f"mlkit.{backend}")
     doctest_namespace["np"] = np
+

@@ -183,7 +183,9 @@ class PooledExecute(NbGraderPreprocessor):
             if metadata:  # the checker's results, as data (mlkit.grading.sandbox.execute)
                 cell.metadata["mlkit"] = nbformat.from_dict(metadata)
         if status != "ok":  # graded on the cells that completed; the reason stays with the grade
-            nb.metadata["mlkit"] = {"execution": {"status": status, "reason": reason}}
+            # beside what the release put there (its language)
+            nb.metadata.setdefault("mlkit", {})["execution"] = {"status": status,
+                                                                "reason": reason}
         return nb, resources
 
 

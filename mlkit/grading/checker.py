@@ -41,7 +41,6 @@ Example:
 import ast
 import builtins
 import contextlib
-import dataclasses
 import io
 import sys
 import traceback
@@ -51,6 +50,7 @@ import numpy as np
 
 from mlkit.grading.channel import ChannelError, CheckerPeer, StudentNamespace
 from mlkit.grading.hidden import global_names
+from mlkit.messages import tr
 from mlkit.testing.checks import CheckError, recording
 from mlkit.testing.guards import student_elsewhere
 
@@ -83,8 +83,8 @@ class CellResult:
         index: the cell's index in the notebook.
         outputs: its outputs, as nbformat output dicts.
         execution_count: its number in the order the notebook runs in.
-        checks: for a test cell, the named checks that ran, as plain dicts of
-            :class:`~mlkit.testing.checks.CheckResult`'s fields.
+        checks: for a test cell, the named checks that ran, as plain dicts
+            (:meth:`~mlkit.testing.checks.CheckResult.record`).
         failure: for a test cell that failed, ``{"summary", "mistake", "link"}``
             of the failure (outside a named check: its visible part), else None.
         lost: why the student's process did not complete the cell, when it
@@ -134,6 +134,11 @@ def _traceback(error):
             f"{type(error).__name__}: {error}"]
 
 
+def _english(value):
+    """A recorded field as a plain string (a Message's English), or None."""
+    return str(value) if isinstance(value, str) else value
+
+
 def run_test_cell(cell, namespace, execution_count):
     """Run a test cell's source in ``namespace``; its :class:`CellResult`.
 
@@ -163,14 +168,14 @@ def run_test_cell(cell, namespace, execution_count):
                 name = "DeadKernelError" if isinstance(error, ChannelError) else \
                     getattr(error, "type_name", type(error).__name__)
                 outputs.append(_error(name, str(error), _traceback(error)))
-                result.failure = {"summary": getattr(error, "summary", None),
-                                  "mistake": getattr(error, "mistake", None),
-                                  "link": getattr(error, "link", None)}
+                # English, whatever the language of the messages: what the class report counts
+                result.failure = {key: _english(getattr(error, key, None))
+                                  for key in ("summary", "mistake", "link")}
                 if not isinstance(error, CheckError | AssertionError):
-                    result.failure["summary"] = f"the code raised {name}"
+                    result.failure["summary"] = str(tr("the code raised %(error)s", error=name))
     finally:
         sys.stdout, sys.stderr = saved
-    result.checks = [dataclasses.asdict(check) for check in checks]
+    result.checks = [check.record() for check in checks]
     return result
 
 

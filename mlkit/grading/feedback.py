@@ -21,7 +21,6 @@ recorded, as data, in the cell's metadata (``mlkit.checks``: one
 autograde`` graded it. A check with no record did not run.
 """
 
-import dataclasses
 from pathlib import Path
 
 import nbformat
@@ -29,11 +28,13 @@ from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from mlkit.grading.hidden import split
+from mlkit.messages import shown, tr, translated, using
+from mlkit.messages.language import of_submission
 from mlkit.testing.checks import CheckResult
 
 __all__ = ["HideHiddenTests", "generate_feedback", "hidden_results"]
 
-HIDDEN_CODE = "# The hidden checks ran here; their code is not shown."
+HIDDEN_CODE = tr("# The hidden checks ran here; their code is not shown.")
 
 
 def hidden_results(names, recorded):
@@ -46,7 +47,8 @@ def hidden_results(names, recorded):
 
     Returns:
         A list of ``(name, status, summary)``, status ``"passed"``, ``"failed"``
-        or ``"not run"``, summary a sentence for a failure, else ``""``.
+        or ``"not run"``, summary a sentence for a failure (in the language
+        chosen now, :mod:`mlkit.messages`), else ``""``.
 
     Example:
         >>> recorded = [{"name": "a", "passed": True},
@@ -54,11 +56,10 @@ def hidden_results(names, recorded):
         >>> hidden_results(["a", "b", "c"], recorded)
         [('a', 'passed', ''), ('b', 'failed', 'wrong shape.'), ('c', 'not run', '')]
     """
-    fields = {field.name for field in dataclasses.fields(CheckResult)}
     results = {}
     for record in recorded or []:
         if isinstance(record, dict) and record.get("name") in names:
-            result = CheckResult(**{k: v for k, v in record.items() if k in fields})
+            result = CheckResult.from_record(record)
             results.setdefault(result.name, result)
     return [(name, "not run", "") if name not in results else
             (name, "passed" if results[name].passed else "failed", results[name].sentence())
@@ -69,22 +70,43 @@ def hidden_results(names, recorded):
 STOPPED = {"KeyboardInterrupt", "CellTimeoutError", "DeadKernelError", "SystemExit"}
 
 
+# The statuses of a hidden check, as the feedback shows them ("[passed] f(X)").
+STATUSES = {
+    # Translators: the status of a hidden check in a graded notebook's feedback.
+    "passed": tr("passed"),
+    # Translators: the status of a hidden check in a graded notebook's feedback.
+    "failed": tr("failed"),
+    # Translators: the status of a hidden check in a graded notebook's feedback.
+    "not run": tr("not run"),
+}
+
+
 def _report(results, error):
     """The text shown in place of the cell's outputs; ``error`` is the cell's, if no check's."""
-    lines = [f"Hidden checks of this cell ({len(results)}); their code and expected values "
-             "are not shown:"]
+    lines = [shown("Hidden checks of this cell (%(count)s); their code and expected values are "
+                   "not shown:", count=len(results))]
     for name, status, summary in results:
-        lines.append(f"  [{status}] {name}" + (f": {summary}" if summary else ""))
+        lines.append(f"  [{translated(STATUSES[status])}] {name}"
+                     + (f": {summary}" if summary else ""))
     if error is not None and error.get("ename") in STOPPED:
-        lines.append("The cell was stopped (its time limit, memory or a crash) before its "
-                     "hidden checks finished (below).")
+        lines.append(shown("The cell was stopped (its time limit, memory or a crash) before its "
+                           "hidden checks finished (below)."))
     elif error is not None:
-        lines.append("The hidden checks did not run: a visible check failed first (below).")
+        lines.append(shown("The hidden checks did not run: a visible check failed first "
+                           "(below)."))
     return "\n".join(lines) + "\n"
 
 
 class HideHiddenTests(NbGraderPreprocessor):
-    """Step of ``generate_feedback``: hidden checks named with their results, their code hidden."""
+    """Step of ``generate_feedback``: hidden checks named with their results, their code hidden.
+
+    Its words are in the language of the notebook's release
+    (:func:`mlkit.messages.language.of_submission`): Korean for the Korean release.
+    """
+
+    def preprocess(self, nb, resources):
+        with using(of_submission(nb)):
+            return super().preprocess(nb, resources)
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type != "code" or not utils.is_grade(cell):
@@ -92,15 +114,17 @@ class HideHiddenTests(NbGraderPreprocessor):
         part = split(cell.source)
         if not part.has_hidden:
             return cell, resources
-        names = part.names or [f"the hidden checks of {cell.metadata.nbgrader['grade_id']}"]
+        names = part.names or [shown("the hidden checks of %(test)s",
+                                     test=cell.metadata.nbgrader["grade_id"])]
         errors = [output for output in cell.get("outputs", [])
                   if output.get("output_type") == "error"]
         error = errors[0] if errors else None
         results = hidden_results(names, cell.metadata.get("mlkit", {}).get("checks"))
         if error is not None and not part.names:
-            results = [(names[0], "failed", f"the code raised {error.get('ename', 'an error')}.")]
+            results = [(names[0], "failed",
+                        shown("the code raised %(error)s.", error=error.get("ename", "Error")))]
         visible_failed = error is not None and all(status == "not run" for _, status, _ in results)
-        cell.source = "\n".join(filter(None, [part.visible.rstrip(), HIDDEN_CODE,
+        cell.source = "\n".join(filter(None, [part.visible.rstrip(), translated(HIDDEN_CODE),
                                               part.after.rstrip()]))
         outputs = [nbformat.v4.new_output("stream", name="stdout",
                                           text=_report(results, error if visible_failed else None))]
@@ -111,10 +135,10 @@ class HideHiddenTests(NbGraderPreprocessor):
                                                   traceback=[message]))
         elif error is not None:
             failed = next((f"{name}: {summary}" for name, status, summary in results
-                           if status == "failed"), "a hidden check failed.")
-            outputs.append(nbformat.v4.new_output("error", ename="HiddenCheckFailed",
-                                                  evalue=failed,
-                                                  traceback=[f"Hidden check failed: {failed}"]))
+                           if status == "failed"), shown("a hidden check failed."))
+            outputs.append(nbformat.v4.new_output(
+                "error", ename="HiddenCheckFailed", evalue=failed,
+                traceback=[shown("Hidden check failed: %(check)s", check=failed)]))
         cell.outputs = outputs
         return cell, resources
 

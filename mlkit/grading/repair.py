@@ -27,11 +27,25 @@ import nbformat
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
 
+from mlkit.messages import tr
+
 __all__ = ["REPAIRS", "RepairStructure", "repair"]
 
 # (student, assignment, notebook) -> list of sentences, filled while grading
 REPAIRS = {}
 
+
+# The kinds of graded and locked cells, as the sentences name them ("the answer cell 'x'").
+KINDS = {
+    # Translators: the kind of a notebook cell, as in "the answer cell 'sigmoid'".
+    "answer": tr("answer"),
+    # Translators: the kind of a notebook cell, as in "the test cell 'sigmoid_values'".
+    "test": tr("test"),
+    # Translators: the kind of a notebook cell, as in "the locked cell 'setup'".
+    "locked": tr("locked"),
+    # Translators: the kind of a notebook cell, as in "the task cell 'discussion'".
+    "task": tr("task"),
+}
 
 def _gid(cell):
     meta = cell.get("metadata", {}).get("nbgrader", {})
@@ -75,8 +89,8 @@ def repair(notebook, release):
             seen[gid] = 1
     for gid, count in seen.items():
         if count > 1:
-            repairs.append(f"cell {gid!r} appears {count} times: the first copy is graded, the "
-                           "others run as ordinary cells.")
+            repairs.append(tr("cell %(cell)s appears %(count)s times: the first copy is graded, "
+                              "the others run as ordinary cells.", cell=repr(gid), count=count))
 
     foreign = [gid for gid in seen if gid not in order]
     for cell in notebook.cells:
@@ -85,19 +99,22 @@ def repair(notebook, release):
     graded = {gid for gid, cell in released if _kind(cell) != "locked"}
     another = bool(graded) and not graded & set(seen)
     if another:
-        repairs.append("none of its graded cells belong to this assignment (is it the notebook "
-                       "of another assignment?): it is graded as the unanswered release.")
+        repairs.append(tr("none of its graded cells belong to this assignment (is it the "
+                          "notebook of another assignment?): it is graded as the unanswered "
+                          "release."))
     elif foreign:
-        repairs.append(f"cells with grade ids this assignment does not have ({', '.join(foreign)})"
-                       " run as ordinary cells.")
+        repairs.append(tr("cells with grade ids this assignment does not have (%(ids)s) run as "
+                          "ordinary cells.", ids=", ".join(foreign)))
 
     for gid, cell in released:
         if gid not in seen:
             continue
         mine = next(c for c in notebook.cells if _gid(c) == gid)
         if mine.cell_type != cell.cell_type:
-            repairs.append(f"the {_kind(cell)} cell {gid!r} was changed from {cell.cell_type} "
-                           f"to {mine.cell_type}: it is graded as {cell.cell_type} again.")
+            repairs.append(tr("the %(kind)s cell %(cell)s was changed from %(released)s to "
+                              "%(now)s: it is graded as %(released)s again.",
+                              kind=KINDS[_kind(cell)], cell=repr(gid), released=cell.cell_type,
+                              now=mine.cell_type))
             mine.cell_type = cell.cell_type
             if cell.cell_type == "code":
                 mine.outputs, mine.execution_count = [], None
@@ -118,8 +135,8 @@ def repair(notebook, release):
         else:
             segments[current].append(cell)
     if present != sorted(present, key=order.get):
-        repairs.append("cells were moved out of the released order: they are run in the "
-                       "released order, each added cell after the cell it followed.")
+        repairs.append(tr("cells were moved out of the released order: they are run in the "
+                          "released order, each added cell after the cell it followed."))
     cells = list(segments[None])
     for gid, cell in released:
         if gid in segments:
@@ -127,9 +144,12 @@ def repair(notebook, release):
         else:
             cells.append(copy.deepcopy(cell))
             if not another:
-                repairs.append(f"the {_kind(cell)} cell {gid!r} was deleted: it was put back "
-                               "from the released notebook"
-                               + (" (unanswered)." if _kind(cell) == "answer" else "."))
+                repairs.append(
+                    tr("the %(kind)s cell %(cell)s was deleted: it was put back from the "
+                       "released notebook (unanswered).", kind=KINDS["answer"], cell=repr(gid))
+                    if _kind(cell) == "answer" else
+                    tr("the %(kind)s cell %(cell)s was deleted: it was put back from the "
+                       "released notebook.", kind=KINDS[_kind(cell)], cell=repr(gid)))
     notebook.cells = cells
     return repairs
 

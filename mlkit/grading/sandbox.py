@@ -344,7 +344,7 @@ class Worker:
             limits["processes"] = _count_processes(os.geteuid()) + self.max_processes
         return limits
 
-    def run(self, cells, *, timeout=120, files=None):
+    def run(self, cells, *, timeout=120, files=None, language="en"):
         """Run a notebook's code cells: the student's in the sandbox, the tests in the checker.
 
         Args:
@@ -352,6 +352,8 @@ class Worker:
             timeout: seconds per cell.
             files: optional dict relative path -> base64 content, written in the
                 child's working directory first.
+            language: the language of the test cells' messages, ``"en"`` or ``"ko"``
+                (:func:`mlkit.messages.language.of_submission`).
 
         Returns:
             ``(results, status, reason)``: results maps a cell index to
@@ -368,8 +370,8 @@ class Worker:
         ours, theirs = socket.socketpair()
         try:
             sent = self.student.send(student_job, theirs)
-            if not self.checker.send({"timeout": timeout, "cells": cells, "files": files or {}},
-                                     ours):
+            if not self.checker.send({"timeout": timeout, "cells": cells, "files": files or {},
+                                      "language": language}, ours):
                 raise SandboxError(f"the checker had stopped: {self.checker.stderr()[-1000:]}")
         finally:
             ours.close()
@@ -498,12 +500,18 @@ def execute(notebook, worker, *, timeout=120, files=None):
     student's process died before it gets an error output saying so, so that
     nbgrader never mistakes a test cell that did not run for one that passed.
     Each test cell's named checks are recorded, as data, in its metadata
-    (``mlkit.checks``, and ``mlkit.failure`` when it failed).
+    (``mlkit.checks``, and ``mlkit.failure`` when it failed). The test cells'
+    messages are in the language of the notebook's release
+    (:func:`mlkit.messages.language.of_submission`); what is recorded is not.
 
     Returns:
         ``(status, reason)`` as from :meth:`Worker.run`.
     """
-    results, status, reason = worker.run(_cells(notebook), timeout=timeout, files=files)
+    # imported here: the student's zygote imports this module, and has no mlkit.messages
+    from mlkit.messages.language import of_submission
+
+    results, status, reason = worker.run(_cells(notebook), timeout=timeout, files=files,
+                                         language=of_submission(notebook))
     for index, cell in enumerate(notebook["cells"]):
         if cell["cell_type"] == "code":
             result = results.get(index) or {"outputs": [{

@@ -259,6 +259,7 @@ def _serve_checker(job, sock, out, control):
             os.chdir(workdir)
             from mlkit.grading.channel import CheckerPeer
             from mlkit.grading.checker import Cell, check_notebook
+            from mlkit.messages import using
 
             tensor = None
             if "tensorflow" in sys.modules:
@@ -271,8 +272,9 @@ def _serve_checker(job, sock, out, control):
                 _send(out, {"event": "respawn"})
                 return connect(_receive_socket(control))
 
-            results = check_notebook([Cell(**cell) for cell in job["cells"]], connect(sock),
-                                     respawn=respawn)
+            with using(job.get("language", "en")):
+                results = check_notebook([Cell(**cell) for cell in job["cells"]], connect(sock),
+                                         respawn=respawn)
             sock.close()
             _send(out, {"event": "result", "cells": [dataclasses.asdict(r) for r in results]})
         finally:
@@ -297,6 +299,12 @@ def main(argv=None):
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     for name in args.modules:
         importlib.import_module(name)
+    if args.checker:  # the catalogues are read here once, not by every child that checks
+        from mlkit.messages.catalogue import translations
+        from mlkit.messages.language import LANGUAGES
+
+        for language in LANGUAGES:
+            translations(language)
     control = socket.socket(fileno=args.control)
     lines = _Lines(0)
     runner = None

@@ -30,7 +30,10 @@ from pathlib import Path
 
 import nbformat
 
-from mlkit.grading.release import METADATA_KEY, hidden_checks, record
+from mlkit.grading.release import METADATA_KEY, record
+from mlkit.messages import shown, tr, translated, using
+from mlkit.messages.kernel import notebook_path
+from mlkit.messages.language import choose
 from mlkit.presubmit.run import FILE_ERRORS, RUNNING, asks_for_input, own_files, run
 from mlkit.presubmit.structure import structure_problems
 
@@ -43,6 +46,9 @@ DEFAULT_TIMEOUT = 120
 class Report:
     """The result of a pre-submit check.
 
+    Its sentences are :class:`~mlkit.messages.Message` s, English until the
+    report is shown: ``str(report)`` says them in ``language``.
+
     Attributes:
         path: the notebook checked.
         parts: ``(grade_id, points, hidden, error)`` per test cell, in order;
@@ -51,6 +57,8 @@ class Report:
         warnings: sentences about things that cost nothing yet (a slow cell).
         seconds: how long the check took.
         timeout: each cell's time limit.
+        language: the language of the report and of the checks' messages,
+            ``"en"`` or ``"ko"`` (:func:`mlkit.messages.language.choose`).
     """
 
     path: Path
@@ -59,6 +67,7 @@ class Report:
     warnings: list
     seconds: float
     timeout: float
+    language: str = "en"
 
     @property
     def ok(self):
@@ -66,36 +75,48 @@ class Report:
         return not self.problems and all(error is None for _, _, _, error in self.parts)
 
     def __str__(self):
-        lines = [f"Checked {self.path} as the autograder runs it: a fresh kernel, top to "
-                 f"bottom, at most {self.timeout:g} s per cell ({self.seconds:.1f} s).", "",
-                 "Parts (visible checks only):"]
+        with using(self.language):
+            return "\n".join(self._lines())
+
+    def _lines(self):
+        lines = [shown("Checked %(path)s as the autograder runs it: a fresh kernel, top to "
+                       "bottom, at most %(timeout)s s per cell (%(seconds)s s).", path=self.path,
+                       timeout=f"{self.timeout:g}", seconds=f"{self.seconds:.1f}"), "",
+                 shown("Parts (visible checks only):")]
         for grade_id, points, hidden, error in self.parts:
             mark = "ok  " if error is None else "FAIL"
-            they = "it runs" if hidden == 1 else "they run"
-            hidden_text = (f"; {hidden_checks(hidden)} not run here ({they} at grading)"
-                           if hidden else "")
-            status = "visible checks passed" if error is None else f"failed: {error}"
-            lines.append(f"  [{mark}] {grade_id} ({points:g} pt): {status}{hidden_text}")
+            hidden_text = "" if not hidden else (
+                shown("; %(count)s hidden check not run here (it runs at grading)", count=hidden)
+                if hidden == 1 else
+                shown("; %(count)s hidden checks not run here (they run at grading)",
+                      count=hidden))
+            status = shown("visible checks passed") if error is None else shown(
+                "failed: %(error)s", error=translated(error))
+            worth = shown("%(points)s pt", points=f"{points:g}")
+            lines.append(f"  [{mark}] {grade_id} ({worth}): {status}{hidden_text}")
         if not self.parts:
-            lines.append("  (no graded cells found)")
+            lines.append("  " + shown("(no graded cells found)"))
         if self.problems:
-            lines += ["", "Problems that would cost points:"]
-            lines += [f"  - {problem}" for problem in self.problems]
+            lines += ["", shown("Problems that would cost points:")]
+            lines += [f"  - {translated(problem)}" for problem in self.problems]
         if self.warnings:
-            lines += ["", "Warnings:"]
-            lines += [f"  - {warning}" for warning in self.warnings]
+            lines += ["", shown("Warnings:")]
+            lines += [f"  - {translated(warning)}" for warning in self.warnings]
         failing = sum(error is not None for _, _, _, error in self.parts)
-        lines += ["", (f"Result: {len(self.problems)} problem(s), {failing} of {len(self.parts)} "
-                       "part(s) failing their visible checks." if not self.ok else
-                       f"Result: all {len(self.parts)} parts pass their visible checks and "
-                       "nothing else would cost points. Passing visible checks is not yet full "
-                       "marks: the hidden checks run at grading.")]
-        return "\n".join(lines)
+        lines += ["", shown("Result: %(problems)s problem(s), %(failing)s of %(parts)s part(s) "
+                            "failing their visible checks.", problems=len(self.problems),
+                            failing=failing, parts=len(self.parts)) if not self.ok else
+                  shown("Result: all %(parts)s parts pass their visible checks and nothing else "
+                        "would cost points. Passing visible checks is not yet full marks: the "
+                        "hidden checks run at grading.", parts=len(self.parts))]
+        return lines
 
 
 def _where(cell_run):
-    name = f" ({cell_run.grade_id!r})" if cell_run.grade_id else ""
-    return f"cell {cell_run.index + 1}{name}"
+    if cell_run.grade_id:
+        return tr("cell %(number)s (%(cell)s)", number=cell_run.index + 1,
+                  cell=repr(cell_run.grade_id))
+    return tr("cell %(number)s", number=cell_run.index + 1)
 
 
 def _release_record(notebook, release):
@@ -105,10 +126,10 @@ def _release_record(notebook, release):
         return released.metadata.get(METADATA_KEY) or record(released)
     found = notebook.metadata.get(METADATA_KEY)
     if found is None:
-        raise ValueError(
+        raise ValueError(shown(
             "the notebook holds no record of its release (metadata 'mlkit_release'): it was "
             "not released by this course, or its metadata was removed. Pass the released "
-            "notebook with --release PATH.")
+            "notebook with --release PATH."))
     return found
 
 
@@ -124,45 +145,60 @@ def check_notebook(path, *, release=None, timeout=None):
     Returns:
         A :class:`Report`.
 
+    The report and the checks' messages are in the language
+    :func:`mlkit.messages.language.choose` picks for the notebook: Korean for
+    the Korean release (metadata ``{"mlkit": {"language": "ko"}}``) or when
+    the student asks for it (``MLKIT_LANG=ko``, a Korean locale).
+
     Raises:
         FileNotFoundError: if there is no notebook at ``path``.
-        ValueError: if the file is not a notebook, or its release is unknown.
+        ValueError: if the file is not a notebook, its release is unknown, or
+            ``MLKIT_LANG`` or the notebook's metadata names an unknown language.
     """
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"no notebook at {path}")
+        raise FileNotFoundError(shown("no notebook at %(path)s", path=path))
     try:
         notebook = nbformat.read(str(path), as_version=4)
     except Exception as error:
-        raise ValueError(f"{path} is not a readable Jupyter notebook: {error}") from None
-    released = _release_record(notebook, release)
+        raise ValueError(shown("%(path)s is not a readable Jupyter notebook: %(error)s",
+                               path=path, error=error)) from None
+    language = choose(notebook)
+    with using(language):
+        released = _release_record(notebook, release)
     timeout = timeout or released.get("timeout") or DEFAULT_TIMEOUT
     problems = structure_problems(notebook, released)
     warnings = []
 
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type == "code" and asks_for_input(cell.source):
-            problems.append(f"cell {index + 1} calls input(): the grader cannot type an answer, "
-                            "so the cell fails there. Set the value in the code instead.")
+            problems.append(tr("cell %(number)s calls input(): the grader cannot type an "
+                               "answer, so the cell fails there. Set the value in the code "
+                               "instead.", number=index + 1))
         for name in own_files(cell.source) if cell.cell_type == "code" else []:
-            problems.append(f"cell {index + 1} reads {name}, a file of this machine that the "
-                            "grader will not have: only the notebook is submitted.")
+            problems.append(tr("cell %(number)s reads %(file)s, a file of this machine that the "
+                               "grader will not have: only the notebook is submitted.",
+                               number=index + 1, file=name))
 
-    _, runs, seconds = run(notebook, timeout)
+    _, runs, seconds = run(notebook, timeout, language=language)
     for cell_run in runs:
         ename, evalue = cell_run.error or (None, None)
         # nbgrader interrupts a cell at its time limit: it ends in KeyboardInterrupt.
         if ename in ("CellTimeoutError", "KeyboardInterrupt") or (
                 (cell_run.seconds or 0) >= timeout):
-            problems.append(f"{_where(cell_run)} took longer than the limit of {timeout:g} s: "
-                            "the grader stops it there, and it scores nothing.")
+            problems.append(tr("%(cell)s took longer than the limit of %(timeout)s s: the "
+                               "grader stops it there, and it scores nothing.",
+                               cell=_where(cell_run), timeout=f"{timeout:g}"))
         elif ename in FILE_ERRORS:
-            problems.append(f"{_where(cell_run)} reads a file the grader will not have "
-                            f"({ename}: {evalue}). Only the notebook is submitted: build the "
-                            "data in the notebook, or use mlkit.datasets.")
+            problems.append(tr("%(cell)s reads a file the grader will not have (%(error)s). "
+                               "Only the notebook is submitted: build the data in the notebook, "
+                               "or use mlkit.datasets.", cell=_where(cell_run),
+                               error=f"{ename}: {evalue}"))
         elif cell_run.seconds and cell_run.seconds > timeout / 2:
-            warnings.append(f"{_where(cell_run)} took {cell_run.seconds:.0f} s, more than half "
-                            f"the limit of {timeout:g} s: the grader's machine may be slower.")
+            warnings.append(tr("%(cell)s took %(seconds)s s, more than half the limit of "
+                               "%(timeout)s s: the grader's machine may be slower.",
+                               cell=_where(cell_run), seconds=f"{cell_run.seconds:.0f}",
+                               timeout=f"{timeout:g}"))
 
     kinds = {entry["grade_id"]: entry for entry in released["cells"]}
     parts, seen = [], set()
@@ -174,24 +210,9 @@ def check_notebook(path, *, release=None, timeout=None):
         error = None if cell_run.error is None else (
             f"{cell_run.error[0]}: {cell_run.error[1]}".rstrip(": "))
         if cell_run.error and cell_run.error[0] == "NotImplementedError":
-            error = "not answered yet (what it tests still raises NotImplementedError)"
+            error = tr("not answered yet (what it tests still raises NotImplementedError)")
         parts.append((cell_run.grade_id, entry["points"], entry.get("hidden", 0), error))
-    return Report(path, parts, problems, warnings, seconds, timeout)
-
-
-def _notebook_path():
-    """The path of the notebook this kernel runs, as Jupyter or VS Code tell it, or None."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return None
-    shell = get_ipython()
-    namespace = shell.user_ns if shell is not None else {}
-    for found in (namespace.get("__session__"), namespace.get("__vsc_ipynb_file__"),
-                  os.environ.get("JPY_SESSION_NAME")):
-        if found and str(found).endswith(".ipynb") and Path(found).is_file():
-            return Path(found)
-    return None
+    return Report(path, parts, problems, warnings, seconds, timeout, language)
 
 
 def check(path=None, *, release=None):
@@ -210,31 +231,39 @@ def check(path=None, *, release=None):
     """
     if os.environ.get(RUNNING):
         return None  # the notebook calls check() and is being checked: do not recurse
-    path = path or _notebook_path()
+    path = path or notebook_path()
     if path is None:
-        print("mlkit.presubmit.check: this kernel does not know its notebook's path; "
-              "call check('path/to/notebook.ipynb').")
+        print(shown("mlkit.presubmit.check: this kernel does not know its notebook's path; "
+                    "call check('path/to/notebook.ipynb')."))
         return None
     report = check_notebook(path, release=release)
     print(report)
     return report
 
 
+def _words(message):
+    """``message`` in the student's language, or in English when MLKIT_LANG is what is wrong."""
+    try:
+        return translated(message)
+    except ValueError:
+        return str(message)
+
+
 def main(argv=None):
     """Entry point of ``mlkit-check``; returns the exit status."""
-    parser = argparse.ArgumentParser(
-        prog="mlkit-check",
-        description="Run a notebook as the autograder will and report what would cost points.")
-    parser.add_argument("notebook", help="the notebook to check")
-    parser.add_argument("--release", help="the released notebook to compare with (default: "
-                        "the record the release left in the notebook)")
-    parser.add_argument("--timeout", type=float, help="each cell's time limit in seconds "
-                        "(default: the release's)")
+    parser = argparse.ArgumentParser(prog="mlkit-check", description=_words(tr(
+        "Run a notebook as the autograder will and report what would cost points.")))
+    parser.add_argument("notebook", help=_words(tr("the notebook to check")))
+    parser.add_argument("--release", help=_words(tr(
+        "the released notebook to compare with (default: the record the release left in the "
+        "notebook)")))
+    parser.add_argument("--timeout", type=float, help=_words(tr(
+        "each cell's time limit in seconds (default: the release's)")))
     args = parser.parse_args(argv)
     try:
         report = check_notebook(args.notebook, release=args.release, timeout=args.timeout)
     except (FileNotFoundError, ValueError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(_words(tr("error: %(error)s", error=error)), file=sys.stderr)
         return 2
     print(report)
     return 0 if report.ok else 1

@@ -18,6 +18,8 @@ from pathlib import Path
 import nbformat
 from nbgrader.preprocessors import Execute
 
+from mlkit.messages.language import VARIABLE as LANGUAGE
+
 __all__ = ["CellRun", "asks_for_input", "own_files", "run"]
 
 # Set in the kernel that the pre-submit check starts, so that a `check()` call inside the
@@ -98,12 +100,14 @@ def _seconds(cell):
     return (parse(end.replace("Z", "+00:00")) - parse(start.replace("Z", "+00:00"))).total_seconds()
 
 
-def run(notebook, timeout):
+def run(notebook, timeout, *, language=None):
     """Execute a copy of ``notebook`` in a fresh kernel, in an empty folder.
 
     Args:
         notebook: the student's notebook (not modified).
         timeout: each cell's time limit in seconds, as the grader's ``Execute.timeout``.
+        language: the language of the checks' messages in the kernel (``MLKIT_LANG``
+            there), or None to leave the environment's choice.
 
     Returns:
         ``(executed notebook, list of CellRun for its code cells, seconds in all)``.
@@ -113,8 +117,10 @@ def run(notebook, timeout):
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
     folder = Path(tempfile.mkdtemp(prefix="mlkit-check-"))
-    previous = os.environ.get(RUNNING)
-    os.environ[RUNNING] = "1"
+    # the kernel inherits this process's environment
+    settings = {RUNNING: "1", **({LANGUAGE: language} if language else {})}
+    previous = {name: os.environ.get(name) for name in settings}
+    os.environ.update(settings)
     started = time.monotonic()
     try:
         executor = Execute(timeout=timeout, interrupt_on_timeout=True, allow_errors=True,
@@ -122,10 +128,11 @@ def run(notebook, timeout):
         executor.preprocess(executed, {"metadata": {"path": str(folder)}})
     finally:
         elapsed = time.monotonic() - started
-        if previous is None:
-            os.environ.pop(RUNNING, None)
-        else:
-            os.environ[RUNNING] = previous
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
         shutil.rmtree(folder, ignore_errors=True)
     runs = []
     for index, cell in enumerate(executed.cells):

@@ -13,7 +13,8 @@ import copy
 import nbformat
 from nbgrader import utils
 
-from mlkit.grading.repair import repair
+from mlkit.grading.repair import KINDS, repair
+from mlkit.messages import tr
 
 __all__ = ["release_skeleton", "structure_problems"]
 
@@ -44,7 +45,8 @@ def structure_problems(notebook, record):
         record: the release's record (``metadata["mlkit_release"]``).
 
     Returns:
-        A list of sentences, one per problem; empty when the structure is the released one.
+        A list of sentences (:class:`~mlkit.messages.Message` s, English until
+        shown), one per problem; empty when the structure is the released one.
     """
     released = {entry["grade_id"]: entry for entry in record["cells"]}
     positions = {}
@@ -61,18 +63,20 @@ def structure_problems(notebook, record):
         if len(places) > 1 and adjacent and (entry["kind"] == "answer" or all(
                 utils.compute_checksum(c) != entry["checksum"] for c in copies)):
             split.add(gid)
-            problems.append(
-                f"the {entry['kind']} cell {gid!r} was split into {len(places)} cells: the "
-                "grader grades only the first part, the others run as ordinary cells. "
-                "Merge them back into one cell (Edit > Merge cells).")
+            problems.append(tr(
+                "the %(kind)s cell %(cell)s was split into %(count)s cells: the grader grades "
+                "only the first part, the others run as ordinary cells. Merge them back into one "
+                "cell (Edit > Merge cells).", kind=KINDS.get(entry["kind"], entry["kind"]),
+                cell=repr(gid), count=len(places)))
         if len(places) == 1 and entry["kind"] in ("test", "locked"):
             cell = copies[0]
             if cell.cell_type == entry["cell_type"] and (
                     utils.compute_checksum(cell) != entry["checksum"]):
-                problems.append(
-                    f"the {entry['kind']} cell {gid!r} was edited: the grader runs the released "
-                    "version instead, so what you see here is not what will be graded. "
-                    "Undo the edit (copy the cell from a fresh copy of the assignment).")
+                problems.append(tr(
+                    "the %(kind)s cell %(cell)s was edited: the grader runs the released version "
+                    "instead, so what you see here is not what will be graded. Undo the edit "
+                    "(copy the cell from a fresh copy of the assignment).",
+                    kind=KINDS.get(entry["kind"], entry["kind"]), cell=repr(gid)))
 
     repaired = copy.deepcopy(notebook)
     for sentence in repair(repaired, release_skeleton(record)):

@@ -12,6 +12,8 @@
   failure message can name the mistake.
 
 Nothing here imports TensorFlow; tensors are accepted wherever arrays are.
+The messages are in English or in Korean, as the student chooses
+(:mod:`mlkit.messages`); what a failure records is English in both.
 """
 
 from mlkit.testing import mistakes

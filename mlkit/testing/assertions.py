@@ -6,8 +6,11 @@ mistake. The basic problems (``None`` returned, wrong shape, wrong dtype,
 NaN or inf) are checked first, each with its own message.
 """
 
+import unicodedata
+
 import numpy as np
 
+from mlkit.messages import Message, shown, tr, translated
 from mlkit.testing.book import MistakeTable
 from mlkit.testing.checks import CheckError
 from mlkit.testing.diagnosis import PROPERTIES, found_properties, matching, narrowed
@@ -16,79 +19,124 @@ from mlkit.testing.gradients import numerical_gradient, rel_error
 __all__ = ["assert_close", "assert_gradient_close"]
 
 
-def _show(array):
-    """Short, readable text of an array for a failure message."""
+# The names a failure message gives the value checked, when the test gives none.
+RESULT = tr("the result")
+GRADIENT = tr("the gradient")
+
+
+def _width(text):
+    """The columns ``text`` takes in a terminal: wide (Hangul, CJK) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _show(array, indent=12):
+    """Short, readable text of an array for a failure message, its rows ``indent`` columns in."""
     if array.ndim == 0:
         return repr(array.item())
     text = np.array2string(array, precision=8, threshold=24, edgeitems=3, separator=", ")
-    return text.replace("\n", "\n            ")  # align rows under the first one
+    return text.replace("\n", "\n" + " " * indent)  # align rows under the first one
+
+
+def _labelled(label, array):
+    """``label``, such as ``tr("  expected: %(value)s", value="")``, said with ``array`` in it,
+    its rows aligned under the first whatever the language's letters."""
+    indent = _width(translated(label))
+    return translated(Message(label.msgid, {"value": _show(array, indent)}))
 
 
 def _as_array(value, name):
     """Return ``value`` as a NumPy array, or raise an AssertionError saying what it was."""
     if value is None:
         raise CheckError(
-            f"{name} returned None. Is a `return` statement missing at the end of the function?",
-            summary="the function returned None (is a `return` statement missing?)")
+            shown("%(name)s returned None. Is a `return` statement missing at the end of the "
+                "function?", name=name),
+            summary=tr("the function returned None (is a `return` statement missing?)"))
     try:
         array = np.asarray(value.numpy() if hasattr(value, "numpy") else value)
     except (TypeError, ValueError) as err:
         kind = value.__class__.__name__  # __class__: a student's object seen from the checker
         raise CheckError(
-            f"{name} should be an array of numbers. Received a {kind}: {err}",
-            summary=f"the result is a {kind}, not an array of numbers") from None
+            shown("%(name)s should be an array of numbers. Received a %(kind)s: %(error)s",
+                name=name, kind=kind, error=err),
+            summary=tr("the result is a %(kind)s, not an array of numbers", kind=kind)) from None
     if array.dtype.kind not in "biuf":
         raise CheckError(
-            f"{name} should be an array of real numbers. "
-            f"Received a {value.__class__.__name__} of dtype {array.dtype}: {_show(array)}",
-            summary=f"the result is not an array of real numbers (dtype {array.dtype})")
+            shown("%(name)s should be an array of real numbers. Received a %(kind)s of dtype "
+                "%(dtype)s: %(value)s", name=name, kind=value.__class__.__name__,
+                dtype=array.dtype, value=_show(array)),
+            summary=tr("the result is not an array of real numbers (dtype %(dtype)s)",
+                       dtype=array.dtype))
     return array
 
 
 def _problem(actual, expected, rtol, atol, check_dtype, floats=False):
     """``(summary, sentence)`` saying what is wrong, or None when nothing is.
 
-    The summary shows no value, so that it can be reported for a hidden check.
+    The summary shows no value, so that it can be reported for a hidden check;
+    it is a :class:`~mlkit.messages.Message` (English, translated when shown),
+    the sentence is said in the language chosen now.
     """
     if actual.shape != expected.shape:
-        text = f"wrong shape: expected shape {expected.shape}, received shape {actual.shape}."
+        text = shown("wrong shape: expected shape %(expected)s, received shape %(received)s.",
+                   expected=expected.shape, received=actual.shape)
         if actual.ndim == 2 and actual.shape == expected.shape[::-1]:
-            text += " That is the shape of the transpose."
+            text += " " + shown("That is the shape of the transpose.")
         elif actual.size == 1 and expected.size > 1:
-            text += " A single number came back where an array was expected."
-        return "wrong shape", text
+            text += " " + shown("A single number came back where an array was expected.")
+        return tr("wrong shape"), text
     if floats and actual.dtype.kind != "f":
-        kind = "booleans" if actual.dtype.kind == "b" else "integers"
-        return f"the result holds {kind}, not floats", (
-            f"the result holds {kind} (dtype {actual.dtype}) where floats are asked for: "
-            "convert with .astype(float).")
+        if actual.dtype.kind == "b":
+            return tr("the result holds booleans, not floats"), shown(
+                "the result holds booleans (dtype %(dtype)s) where floats are asked for: "
+                "convert with .astype(float).", dtype=actual.dtype)
+        return tr("the result holds integers, not floats"), shown(
+            "the result holds integers (dtype %(dtype)s) where floats are asked for: "
+            "convert with .astype(float).", dtype=actual.dtype)
     if check_dtype and actual.dtype != expected.dtype:
-        return "wrong dtype", (
-            f"wrong dtype: expected {expected.dtype}, received {actual.dtype}. "
-            "Keep the dtype of the input (check for a float64 constant or an astype)."
-        )
+        return tr("wrong dtype"), shown(
+            "wrong dtype: expected %(expected)s, received %(received)s. Keep the dtype of the "
+            "input (check for a float64 constant or an astype).",
+            expected=expected.dtype, received=actual.dtype)
     bad = ~np.isfinite(actual.astype(np.float64)) & np.isfinite(expected.astype(np.float64))
     if bad.any():
         index = tuple(int(i) for i in np.argwhere(bad)[0])
         kind = "NaN" if np.isnan(actual[index]) else "inf"
-        summary = f"NaN or inf at {int(bad.sum())} of {actual.size} positions"
-        return summary, (
-            f"the result holds {summary}; "
-            f"first at index {index}: expected {expected[index]!r}, received {kind}. "
-            "Overflow (exp of a large number), log(0) or 0/0 are the usual causes."
-        )
+        summary = tr("NaN or inf at %(count)s of %(size)s positions", count=int(bad.sum()),
+                     size=actual.size)
+        return summary, shown(
+            "the result holds %(summary)s; first at index %(index)s: expected %(expected)s, "
+            "received %(kind)s. Overflow (exp of a large number), log(0) or 0/0 are the usual "
+            "causes.", summary=translated(summary), index=index,
+            expected=repr(expected[index]), kind=kind)
     with np.errstate(invalid="ignore"):
         close = np.isclose(actual.astype(np.float64), expected.astype(np.float64),
                            rtol=rtol, atol=atol, equal_nan=True)
     if close.all():
         return None
     index = tuple(int(i) for i in np.argwhere(~close)[0])
-    summary = f"{int((~close).sum())} of {actual.size} values differ"
-    return summary, (
-        f"{summary} "
-        f"(tolerance rtol={rtol:g}, atol={atol:g}); first at index {index}: "
-        f"expected {expected[index].item()!r}, received {actual[index].item()!r}."
-    )
+    summary = tr("%(count)s of %(size)s values differ", count=int((~close).sum()),
+                 size=actual.size)
+    return summary, shown(
+        "%(summary)s (tolerance rtol=%(rtol)s, atol=%(atol)s); first at index %(index)s: "
+        "expected %(expected)s, received %(received)s.", summary=translated(summary),
+        rtol=f"{rtol:g}", atol=f"{atol:g}", index=index,
+        expected=repr(expected[index].item()), received=repr(actual[index].item()))
+
+
+def _either(candidates):
+    """One mistake of several the evidence cannot tell apart: "either A; or B; or C"."""
+    choices = candidates[0]
+    for candidate in candidates[1:]:
+        choices = tr("%(first)s; or %(second)s", first=choices, second=candidate)
+    return tr("either %(choices)s", choices=choices)
+
+
+def _listed(sentences):
+    """Several properties of a wrong answer, in one text: "A; B"."""
+    text = sentences[0]
+    for sentence in sentences[1:]:
+        text = tr("%(first)s; %(second)s", first=text, second=sentence)
+    return text
 
 
 def _diagnosis(actual, expected, mistakes, probe, rtol, atol):
@@ -100,17 +148,16 @@ def _diagnosis(actual, expected, mistakes, probe, rtol, atol):
     if len(candidates) == 1:
         return candidates[0], table.url(candidates[0]) if table else None
     if candidates:
-        return ("either " + "; or ".join(c.rstrip(".") for c in candidates),
-                table.url() if table else None)
+        return _either(candidates), table.url() if table else None
     properties = found_properties(actual, expected, probe, getattr(mistakes, "inputs", None),
                                   rtol, atol)
     if properties:
-        return "; ".join(PROPERTIES[key].sentence for key in properties), \
+        return _listed([PROPERTIES[key].sentence for key in properties]), \
             table.url() if table else None
     return None, table.url() if table else None
 
 
-def assert_close(actual, expected, *, name="the result", rtol=1e-6, atol=1e-8,
+def assert_close(actual, expected, *, name=RESULT, rtol=1e-6, atol=1e-8,
                  check_dtype=False, floats=False, mistakes=None, probe=None):
     """Assert that ``actual`` equals ``expected`` within a tolerance, explaining any difference.
 
@@ -150,25 +197,26 @@ def assert_close(actual, expected, *, name="the result", rtol=1e-6, atol=1e-8,
         ...
         mlkit.testing.checks.CheckError: f(x) is not right: 1 of 2 values differ ...
     """
+    name = translated(name) if isinstance(name, Message) else name
     actual = _as_array(actual, name)
     expected = np.asarray(expected)
     problem = _problem(actual, expected, rtol, atol, check_dtype, floats)
     if problem is None:
         return
     summary, text = problem
-    lines = [f"{name} is not right: {text}",
-             f"  expected: {_show(expected)}",
-             f"  received: {_show(actual)}"]
+    lines = [shown("%(name)s is not right: %(problem)s", name=name, problem=text),
+             _labelled(tr("  expected: %(value)s", value=""), expected),
+             _labelled(tr("  received: %(value)s", value=""), actual)]
     mistake, link = _diagnosis(actual, expected, mistakes, probe, rtol, atol)
     if mistake is not None:
-        lines.append(f"Likely mistake: {mistake}")
-    if link:
-        lines.append(f"Read about it in the book: {link}" if mistake else
-                     f"See the book's section on it: {link}")
+        lines.append(shown("Likely mistake: %(mistake)s", mistake=translated(mistake)))
+    if link:  # the link last on its line: check() leaves this line out of its detail
+        lines.append(shown("Read about it in the book: %(link)s", link=link) if mistake else
+                     shown("See the book's section on it: %(link)s", link=link))
     raise CheckError("\n".join(lines), summary=summary, mistake=mistake, link=link)
 
 
-def assert_gradient_close(analytic, f, x, *, name="the gradient", upstream=None, tol=1e-6,
+def assert_gradient_close(analytic, f, x, *, name=GRADIENT, upstream=None, tol=1e-6,
                           mistakes=None, probe=None):
     """Assert that an analytic gradient matches centred differences of ``f`` at ``x``.
 
@@ -193,21 +241,24 @@ def assert_gradient_close(analytic, f, x, *, name="the gradient", upstream=None,
         >>> x = np.array([0.5, -1.5])
         >>> assert_gradient_close(2 * x, lambda x: x ** 2, x, name="d/dx x**2")
     """
+    name = translated(name) if isinstance(name, Message) else name
     actual = _as_array(analytic, name)
     numerical = numerical_gradient(f, x, upstream=upstream)
     if actual.shape == numerical.shape:
         error = rel_error(actual, numerical)
         if error <= tol:
             return
-        header = (f"{name} does not match the numerical gradient: "
-                  f"relative error {error:.3g}, should be below {tol:g}.")
+        header = shown("%(name)s does not match the numerical gradient: relative error "
+                     "%(error)s, should be below %(tol)s.", name=name, error=f"{error:.3g}",
+                     tol=f"{tol:g}")
     else:
-        header = f"{name} does not match the numerical gradient."
+        header = shown("%(name)s does not match the numerical gradient.", name=name)
     try:
         assert_close(actual, numerical, name=name, rtol=1e-4, atol=1e-7, mistakes=mistakes,
                      probe=probe)
     except CheckError as err:
-        raise CheckError(f"{header}\n{err}", summary=f"the gradient is wrong: {err.summary}",
-                           mistake=err.mistake, link=err.link) from None
+        raise CheckError(f"{header}\n{err}",
+                         summary=tr("the gradient is wrong: %(summary)s", summary=err.summary),
+                         mistake=err.mistake, link=err.link) from None
     # Close elementwise within the loose tolerance but not within `tol`.
-    raise CheckError(header, summary="the gradient does not match the numerical gradient")
+    raise CheckError(header, summary=tr("the gradient does not match the numerical gradient"))

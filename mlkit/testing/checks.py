@@ -19,7 +19,10 @@ Example:
 
 import contextlib
 import contextvars
+import dataclasses
 from dataclasses import dataclass
+
+from mlkit.messages import Message, shown, tr, translated
 
 __all__ = ["CheckError", "CheckResult", "check", "recording", "summary_of"]
 
@@ -27,6 +30,11 @@ __all__ = ["CheckError", "CheckResult", "check", "recording", "summary_of"]
 @dataclass(frozen=True)
 class CheckResult:
     """The outcome of one named check, as data a grader records.
+
+    ``summary`` and ``mistake`` are English whatever the language the student
+    reads (:class:`~mlkit.messages.Message` s, whose value is their English):
+    they are the failure's identity, which the class report counts.
+    :meth:`sentence` says them in the student's language.
 
     Attributes:
         name: the check's name, as given to :func:`check`.
@@ -42,24 +50,68 @@ class CheckResult:
     mistake: str | None = None
     link: str | None = None
 
-    def sentence(self):
+    def sentence(self, language=None):
         """The failure in words and the book's address only, for a hidden check's feedback.
 
+        Args:
+            language: ``"en"`` or ``"ko"``; by default the language chosen now
+                (:func:`mlkit.messages.language.current`).
+
         Example:
-            >>> CheckResult("f(X)", False, "2 of 6 values differ").sentence()
+            >>> CheckResult("f(X)", False, "2 of 6 values differ").sentence("en")
             '2 of 6 values differ.'
             >>> CheckResult("f(X)", True).sentence()
             ''
         """
         if self.passed:
             return ""
-        text = f"{self.summary}."
+        summary = translated(self.summary, language) or ""
+        text = summary.rstrip(".") + "."
         if self.mistake:
-            text += f" Likely mistake: {self.mistake.rstrip('.')}."
+            mistake = translated(self.mistake, language).rstrip(".")
+            text += " " + translated(tr("Likely mistake: %(mistake)s.", mistake=mistake),
+                                     language)
         if self.link:  # worded as assert_close words it
-            text += (f" Read about it in the book: {self.link}" if self.mistake else
-                     f" See the book's section on it: {self.link}")
+            text += " " + translated(tr("Read about it in the book: %(link)s", link=self.link)
+                                     if self.mistake else
+                                     tr("See the book's section on it: %(link)s", link=self.link),
+                                     language)
         return text
+
+    def record(self):
+        """The result as JSON data: its fields, English, and what it takes to translate them.
+
+        ``messages`` holds, for ``summary`` and ``mistake`` when they are
+        :class:`~mlkit.messages.Message` s, their :meth:`~mlkit.messages.Message.data`.
+
+        Example:
+            >>> CheckResult("f(X)", False, tr("wrong shape")).record()["messages"]
+            {'summary': {'msgid': 'wrong shape', 'params': {}}}
+        """
+        fields = {field.name: getattr(self, field.name) for field in dataclasses.fields(self)}
+        messages = {name: value.data() for name, value in fields.items()
+                    if isinstance(value, Message)}
+        record = {name: str(value) if isinstance(value, str) else value
+                  for name, value in fields.items()}
+        return {**record, "messages": messages} if messages else record
+
+    @classmethod
+    def from_record(cls, record):
+        """The result :meth:`record` gave ``record`` for (fields it does not know are ignored).
+
+        A recorded message whose English no longer matches its field (a record
+        of another version) is kept as its English only.
+        """
+        fields = {field.name for field in dataclasses.fields(cls)}
+        values = {name: value for name, value in record.items() if name in fields}
+        for name, data in (record.get("messages") or {}).items():
+            try:
+                message = Message.from_data(data)
+            except (ValueError, TypeError, KeyError):
+                continue
+            if name in values and message == values[name]:
+                values[name] = message
+        return cls(**values)
 
 
 # The list the checks of the running test cell report to, while a grader records them.
@@ -125,8 +177,8 @@ def summary_of(error):
     if isinstance(error, CheckError):
         return error.summary
     if isinstance(error, AssertionError):
-        return "an assertion failed"
-    return f"the code raised {type(error).__name__}"
+        return tr("an assertion failed")
+    return tr("the code raised %(error)s", error=type(error).__name__)
 
 
 @contextlib.contextmanager
@@ -164,10 +216,11 @@ def check(name):
         result = CheckResult(name, False, summary, mistake, link)
         if results is not None:
             results.append(result)
-        first = f"Check {name!r} failed: {result.sentence()}"
+        first = shown("Check %(name)s failed: %(sentence)s", name=repr(name),
+                    sentence=result.sentence())
         # the original message, without its line of the link, now on the first line
         detail = "\n".join(line for line in str(error).split("\n")
-                           if not (link and line.endswith(f": {link}")))
+                           if not (link and line.rstrip().endswith(link)))
         if not isinstance(error, AssertionError):
             detail = f"{type(error).__name__}: {detail}"
         raise CheckError(f"{first}\n{detail}", summary=summary, mistake=mistake,

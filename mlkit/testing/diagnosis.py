@@ -40,6 +40,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mlkit.messages import tr
+
 __all__ = ["PROPERTIES", "Property", "found_properties", "matching", "narrowed", "perturbed"]
 
 ROUNDS = 10  # probes of the candidates: each rules out those that no longer fit
@@ -153,7 +155,8 @@ class Property:
 
     Attributes:
         key: its identity, e.g. ``"in-place"``.
-        sentence: what the student is told, in words only (no value).
+        sentence: what the student is told, in words only (no value), a
+            :class:`~mlkit.messages.Message`.
     """
 
     key: str
@@ -161,15 +164,16 @@ class Property:
 
 
 PROPERTIES = {
-    "in-place": Property("in-place", "the function changed its input array in place: work on "
-                                     "a copy (x = x.copy(), or an expression that makes a new "
-                                     "array)"),
-    "not-float": Property("not-float", "the result holds booleans or integers where floats are "
-                                       "expected: convert with .astype(float) (or float(...))"),
-    "transposed": Property("transposed", "the result is the transpose of the right answer"),
-    "batch-of-one": Property("batch-of-one", "one example alone does not give what it gives in "
-                                             "its batch: check the shapes for a batch of one "
-                                             "(a squeeze, or a sum over the wrong axis)"),
+    "in-place": Property("in-place", tr("the function changed its input array in place: work "
+                                        "on a copy (x = x.copy(), or an expression that makes a "
+                                        "new array)")),
+    "not-float": Property("not-float", tr("the result holds booleans or integers where floats "
+                                          "are expected: convert with .astype(float) (or "
+                                          "float(...))")),
+    "transposed": Property("transposed", tr("the result is the transpose of the right answer")),
+    "batch-of-one": Property("batch-of-one", tr("one example alone does not give what it gives "
+                                                "in its batch: check the shapes for a batch of "
+                                                "one (a squeeze, or a sum over the wrong axis)")),
 }
 
 

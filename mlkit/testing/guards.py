@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from mlkit.messages import shown, tr, translated
 from mlkit.testing.book import stability_section
 from mlkit.testing.checks import CheckError
 
@@ -109,14 +110,15 @@ def no_mlkit_calls(part, *, allow=()):
         tampered = sys.getprofile() is not watch
         sys.setprofile(previous)
     if tampered:
-        message = (f"While `{part}` ran, the profiler that checks how it was built was replaced "
-                   "(sys.setprofile). Write the function without changing the interpreter's hooks.")
-        raise CheckError(message, summary=message)
+        summary = tr("While `%(part)s` ran, the profiler that checks how it was built was "
+                     "replaced (sys.setprofile). Write the function without changing the "
+                     "interpreter's hooks.", part=part)
+        raise CheckError(translated(summary), summary=summary)
     if calls:
-        message = (f"`{part}` calls the course's reference implementation {calls[0]}. "
-                   "This part asks you to write the computation yourself with NumPy "
-                   "(or TensorFlow) operations, not to call mlkit's version.")
-        raise CheckError(message, summary=message)
+        summary = tr("`%(part)s` calls the course's reference implementation %(function)s. This "
+                     "part asks you to write the computation yourself with NumPy (or TensorFlow) "
+                     "operations, not to call mlkit's version.", part=part, function=calls[0])
+        raise CheckError(translated(summary), summary=summary)
 
 
 @contextlib.contextmanager
@@ -221,11 +223,11 @@ def no_overflow(what, *, hint=None):
             warnings.simplefilter("error", RuntimeWarning)
             yield
     except (FloatingPointError, RuntimeWarning) as err:
-        message = f"{what} is not numerically stable: {err}."
+        summary = tr("%(what)s is not numerically stable: %(error)s", what=what, error=err)
         if hint:
-            message += f" Hint: {hint}"
-        summary = message.rstrip(".")
+            summary = tr("%(problem)s. Hint: %(hint)s", problem=summary, hint=hint.rstrip("."))
+        message = translated(summary) + "."
         link = stability_section(what)
         if link:
-            message += f"\nRead about it in the book: {link}"
+            message += "\n" + shown("Read about it in the book: %(link)s", link=link)
         raise CheckError(message, summary=summary, link=link) from None

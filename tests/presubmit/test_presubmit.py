@@ -12,6 +12,7 @@ from mlkit.grading import notebooks
 from mlkit.presubmit import check, check_notebook
 from mlkit.presubmit.run import RUNNING
 from tests.helpers import ASSIGNMENTS, ROOT, tool_env
+from tests.messages.oracle import ko
 
 pytestmark = pytest.mark.slow  # each check starts a kernel
 
@@ -188,3 +189,61 @@ def test_called_from_inside_the_notebook(tmp_path, monkeypatch, capsys):
     assert report.ok and "all 11 parts pass" in capsys.readouterr().out
     monkeypatch.setenv(RUNNING, "1")
     assert check(path) is None
+
+
+WRONG_AXIS = ("def softmax(x, axis=-1):\n    e = np.exp(x)\n"
+              "    return e / e.sum(axis=0, keepdims=True)")
+
+
+@pytest.fixture
+def no_language_asked(monkeypatch):
+    """Neither MLKIT_LANG nor a Korean locale: the notebook decides."""
+    monkeypatch.delenv("MLKIT_LANG", raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def _korean_with_mistakes():
+    """The Korean release's notebook with a wrong softmax and a duplicated locked cell."""
+    notebook = _reference()
+    notebook.metadata["mlkit"] = {"language": "ko"}
+    notebook.cells[_index(notebook, "softmax")].source = WRONG_AXIS
+    _duplicate(notebook)
+    return notebook
+
+
+def test_korean_release_is_checked_in_korean(tmp_path, no_language_asked):
+    """For the Korean release the report and the checks' own messages are Korean."""
+    report = check_notebook(_write(_korean_with_mistakes(), tmp_path))
+    text = str(report)
+    assert report.language == "ko" and not report.ok
+    assert ko("Parts (visible checks only):") in text and "Parts" not in text
+    assert ("  - 'setup' 셀이 2번 나옵니다. "
+            "첫 번째 셀만 채점하고 나머지는 일반 셀로 실행합니다.") in text
+    failed = {grade_id: error for grade_id, _, _, error in report.parts if error}
+    assert " 값이 틀렸습니다: " in failed["softmax_rows"], failed  # said by the kernel's check
+    assert f"[FAIL] softmax_rows ({ko('%(points)s pt', points='1')}): 실패: " in text
+    assert text.split("\n")[-1].startswith("결과: 문제 1개, 문항 11개 중 2개가")
+    # what the report holds is English: the words are chosen when it is shown
+    assert report.problems == ["cell 'setup' appears 2 times: the first copy is graded, the "
+                               "others run as ordinary cells."]
+
+
+def test_mlkit_lang_en_checks_the_korean_release_in_english(tmp_path, no_language_asked,
+                                                           monkeypatch):
+    """MLKIT_LANG=en gives the English report and messages for the Korean release too."""
+    monkeypatch.setenv("MLKIT_LANG", "en")
+    text = str(check_notebook(_write(_korean_with_mistakes(), tmp_path)))
+    assert "Parts (visible checks only):" in text and "'setup' appears 2 times" in text
+    assert "is not right" in text and "틀렸습니다" not in text
+
+
+def test_unknown_language_is_refused(tmp_path, no_language_asked, monkeypatch):
+    """mlkit-check stops with exit status 2 on an unknown MLKIT_LANG, saying what it accepts."""
+    path = _write(_reference(), tmp_path)
+    result = subprocess.run([sys.executable, "-m", "mlkit.presubmit", str(path)],
+                            env={**tool_env(), "MLKIT_LANG": "fr"}, capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 2
+    assert "`MLKIT_LANG` must be 'en' or 'ko'. Received: MLKIT_LANG='fr'" in result.stderr

@@ -4,7 +4,10 @@ Each function here is named after the function a student writes, takes the
 same inputs, and returns a mapping from the description of a typical mistake to
 the value that mistake would return. Test cells pass it to
 :func:`~mlkit.testing.assert_close` as ``mistakes=``; when a student's answer
-equals one of the values, the failure message names the mistake.
+equals one of the values, the failure message names the mistake. Each
+description is marked for translation (``tr``, :mod:`mlkit.messages`): its
+value is its English, the mistake's identity in both languages, and a student
+who reads Korean is told it in Korean.
 
 One module per chapter; all values are computed in float64 with NumPy,
 warnings silenced: several mistakes are precisely the ones that overflow.

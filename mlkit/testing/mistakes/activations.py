@@ -10,6 +10,7 @@ Example:
 
 import numpy as np
 
+from mlkit.messages import tr
 from mlkit.testing.book import explained_in
 from mlkit.testing.mistakes._common import f64, quiet
 
@@ -33,9 +34,9 @@ def step(x):
     """Mistakes in ``step(x)`` (1 where x > 0, else 0)."""
     x = f64(x)
     return {
-        "step(0) should be 0: use x > 0, not x >= 0": (x >= 0).astype(float),
-        "the output should be 0 or 1, not -1 or 1 (that is the sign function)": np.sign(x),
-        "the comparison is the wrong way round: x < 0 instead of x > 0": (x < 0).astype(float),
+        tr("step(0) should be 0: use x > 0, not x >= 0"): (x >= 0).astype(float),
+        tr("the output should be 0 or 1, not -1 or 1 (that is the sign function)"): np.sign(x),
+        tr("the comparison is the wrong way round: x < 0 instead of x > 0"): (x < 0).astype(float),
     }
 
 
@@ -45,13 +46,13 @@ def sigmoid(x):
     x = f64(x)
     with quiet():
         return {
-            "a missing minus sign: 1 / (1 + exp(x)) instead of 1 / (1 + exp(-x))":
+            tr("a missing minus sign: 1 / (1 + exp(x)) instead of 1 / (1 + exp(-x))"):
                 1.0 / (1.0 + np.exp(x)),
-            "exp(-x) / (1 + exp(x)) mixes the two forms of the sigmoid":
+            tr("exp(-x) / (1 + exp(x)) mixes the two forms of the sigmoid"):
                 np.exp(-x) / (1.0 + np.exp(x)),
-            "1 - exp(-x) is not the sigmoid: divide, 1 / (1 + exp(-x))": 1.0 - np.exp(-x),
-            "exp(x) / (1 + exp(x)) overflows for large positive x (inf / inf = NaN); "
-            "use it only where x < 0 and 1 / (1 + exp(-x)) where x >= 0":
+            tr("1 - exp(-x) is not the sigmoid: divide, 1 / (1 + exp(-x))"): 1.0 - np.exp(-x),
+            tr("exp(x) / (1 + exp(x)) overflows for large positive x (inf / inf = NaN); "
+               "use it only where x < 0 and 1 / (1 + exp(-x)) where x >= 0"):
                 np.exp(x) / (1.0 + np.exp(x)),
         }
 
@@ -63,12 +64,12 @@ def sigmoid_grad(x):
     with quiet():
         s = 1.0 / (1.0 + np.exp(-x))
         return {
-            "the derivative was computed from x instead of sigmoid(x): "
-            "use s * (1 - s) with s = sigmoid(x), not x * (1 - x)": x * (1.0 - x),
-            "the derivative is s * (1 - s), not s * (1 + s)": s * (1.0 + s),
-            "the derivative is s * (1 - s), not 1 - s": 1.0 - s,
-            "sigmoid_grad returned sigmoid(x) itself, not its derivative": s,
-            "the derivative is s * (1 - s), not 1 - s ** 2 (that is tanh's)": 1.0 - s * s,
+            tr("the derivative was computed from x instead of sigmoid(x): "
+               "use s * (1 - s) with s = sigmoid(x), not x * (1 - x)"): x * (1.0 - x),
+            tr("the derivative is s * (1 - s), not s * (1 + s)"): s * (1.0 + s),
+            tr("the derivative is s * (1 - s), not 1 - s"): 1.0 - s,
+            tr("sigmoid_grad returned sigmoid(x) itself, not its derivative"): s,
+            tr("the derivative is s * (1 - s), not 1 - s ** 2 (that is tanh's)"): 1.0 - s * s,
         }
 
 
@@ -78,10 +79,11 @@ def tanh(x):
     x = f64(x)
     with quiet():
         return {
-            "tanh(x) = 2 * sigmoid(2x) - 1, not sigmoid(x)": 1.0 / (1.0 + np.exp(-x)),
-            "tanh(x) = 2 * sigmoid(2x) - 1, not 2 * sigmoid(x) - 1":
+            tr("tanh(x) = 2 * sigmoid(2x) - 1, not sigmoid(x)"): 1.0 / (1.0 + np.exp(-x)),
+            tr("tanh(x) = 2 * sigmoid(2x) - 1, not 2 * sigmoid(x) - 1"):
                 2.0 / (1.0 + np.exp(-x)) - 1.0,
-            "the sign is flipped: (exp(-x) - exp(x)) / (exp(x) + exp(-x)) is -tanh(x)": -np.tanh(x),
+            tr("the sign is flipped: (exp(-x) - exp(x)) / (exp(x) + exp(-x)) is -tanh(x)"):
+                -np.tanh(x),
         }
 
 
@@ -91,10 +93,10 @@ def tanh_grad(x):
     x = f64(x)
     t = np.tanh(x)
     return {
-        "the derivative was computed from x instead of tanh(x): "
-        "use 1 - t ** 2 with t = tanh(x), not 1 - x ** 2": 1.0 - x * x,
-        "the derivative is 1 - tanh(x) ** 2, not 1 - tanh(x)": 1.0 - t,
-        "the derivative is 1 - tanh(x) ** 2, not 1 + tanh(x) ** 2": 1.0 + t * t,
+        tr("the derivative was computed from x instead of tanh(x): "
+           "use 1 - t ** 2 with t = tanh(x), not 1 - x ** 2"): 1.0 - x * x,
+        tr("the derivative is 1 - tanh(x) ** 2, not 1 - tanh(x)"): 1.0 - t,
+        tr("the derivative is 1 - tanh(x) ** 2, not 1 + tanh(x) ** 2"): 1.0 + t * t,
     }
 
 
@@ -103,11 +105,11 @@ def relu(x):
     """Mistakes in ``relu(x) = max(0, x)``."""
     x = f64(x)
     return {
-        "relu(x) = max(0, x) element by element: np.max(x, 0) reduces the array along "
-        "axis 0, np.maximum(x, 0) compares each element with 0":
+        tr("relu(x) = max(0, x) element by element: np.max(x, 0) reduces the array along "
+           "axis 0, np.maximum(x, 0) compares each element with 0"):
             np.max(x, axis=0) if x.ndim else x,
-        "relu keeps the positive part: max(0, x), not min(0, x)": np.minimum(0.0, x),
-        "relu(x) = max(0, x), not |x|": np.abs(x),
+        tr("relu keeps the positive part: max(0, x), not min(0, x)"): np.minimum(0.0, x),
+        tr("relu(x) = max(0, x), not |x|"): np.abs(x),
     }
 
 
@@ -116,9 +118,9 @@ def relu_grad(x):
     """Mistakes in ``relu_grad(x)``."""
     x = f64(x)
     return {
-        "relu_grad(0) should be 0 (as in TensorFlow): use x > 0, not x >= 0":
+        tr("relu_grad(0) should be 0 (as in TensorFlow): use x > 0, not x >= 0"):
             (x >= 0).astype(float),
-        "relu_grad returned relu(x) itself, not its derivative (0 or 1)": np.maximum(0.0, x),
+        tr("relu_grad returned relu(x) itself, not its derivative (0 or 1)"): np.maximum(0.0, x),
     }
 
 
@@ -127,12 +129,14 @@ def leaky_relu(x, negative_slope=0.01):
     """Mistakes in ``leaky_relu(x, negative_slope)``."""
     x = f64(x)
     return {
-        "the slope applies to negative inputs: x if x > 0 else negative_slope * x, "
-        "not the other way round": np.where(x > 0, negative_slope * x, x),
-        "negative_slope was ignored (a fixed slope of 0.01 was used)": np.where(x > 0, x, 0.01 * x),
-        "negative_slope was ignored (a fixed slope of 0.2 was used)": np.where(x > 0, x, 0.2 * x),
-        "negative inputs give 0: that is relu, not leaky_relu": np.maximum(0.0, x),
-        "negative_slope multiplies x: x * negative_slope, not negative_slope alone":
+        tr("the slope applies to negative inputs: x if x > 0 else negative_slope * x, "
+           "not the other way round"): np.where(x > 0, negative_slope * x, x),
+        tr("negative_slope was ignored (a fixed slope of 0.01 was used)"):
+            np.where(x > 0, x, 0.01 * x),
+        tr("negative_slope was ignored (a fixed slope of 0.2 was used)"):
+            np.where(x > 0, x, 0.2 * x),
+        tr("negative inputs give 0: that is relu, not leaky_relu"): np.maximum(0.0, x),
+        tr("negative_slope multiplies x: x * negative_slope, not negative_slope alone"):
             np.where(x > 0, x, negative_slope),
     }
 
@@ -142,11 +146,12 @@ def leaky_relu_grad(x, negative_slope=0.01):
     """Mistakes in ``leaky_relu_grad(x, negative_slope)``."""
     x = f64(x)
     return {
-        "the derivative for x <= 0 is negative_slope, not 0 (that is relu's)":
+        tr("the derivative for x <= 0 is negative_slope, not 0 (that is relu's)"):
             (x > 0).astype(float),
-        "the derivative for x <= 0 is negative_slope, not negative_slope * x":
+        tr("the derivative for x <= 0 is negative_slope, not negative_slope * x"):
             np.where(x > 0, 1.0, negative_slope * x),
-        "negative_slope was ignored (a fixed slope of 0.01 was used)": np.where(x > 0, 1.0, 0.01),
+        tr("negative_slope was ignored (a fixed slope of 0.01 was used)"):
+            np.where(x > 0, 1.0, 0.01),
     }
 
 
@@ -156,10 +161,10 @@ def elu(x, alpha=1.0):
     x = f64(x)
     with quiet():
         return {
-            "elu(x) = alpha * (exp(x) - 1) for x <= 0: the '- 1' is missing":
+            tr("elu(x) = alpha * (exp(x) - 1) for x <= 0: the '- 1' is missing"):
                 np.where(x > 0, x, alpha * np.exp(x)),
-            "alpha was ignored": np.where(x > 0, x, np.expm1(x)),
-            "elu(x) = alpha * (exp(x) - 1) for x <= 0, not alpha * x":
+            tr("alpha was ignored"): np.where(x > 0, x, np.expm1(x)),
+            tr("elu(x) = alpha * (exp(x) - 1) for x <= 0, not alpha * x"):
                 np.where(x > 0, x, alpha * x),
         }
 
@@ -170,8 +175,8 @@ def elu_grad(x, alpha=1.0):
     x = f64(x)
     with quiet():
         return {
-            "the derivative of alpha * (exp(x) - 1) is alpha * exp(x), "
-            "not alpha * (exp(x) - 1)": np.where(x > 0, 1.0, alpha * np.expm1(x)),
-            "alpha was ignored in the derivative": np.where(x > 0, 1.0, np.exp(x)),
-            "the derivative for x > 0 is 1, not x": np.where(x > 0, x, alpha * np.exp(x)),
+            tr("the derivative of alpha * (exp(x) - 1) is alpha * exp(x), "
+               "not alpha * (exp(x) - 1)"): np.where(x > 0, 1.0, alpha * np.expm1(x)),
+            tr("alpha was ignored in the derivative"): np.where(x > 0, 1.0, np.exp(x)),
+            tr("the derivative for x > 0 is 1, not x"): np.where(x > 0, x, alpha * np.exp(x)),
         }

@@ -15,6 +15,7 @@ Example:
 
 import numpy as np
 
+from mlkit.messages import tr
 from mlkit.testing.book import explained_in
 from mlkit.testing.mistakes._common import f64, possible, quiet, sigmoid
 
@@ -35,9 +36,9 @@ def dense_backward_dX(dZ, cache):  # noqa: N802  (named after the gradient dX)
     """Mistakes in the ``dX`` of ``dense_backward(dZ, cache)``, ``dX = dZ W^T``."""
     dZ, (X, W) = f64(dZ), (f64(cache[0]), f64(cache[1]))
     return possible({
-        "dX = dZ W^T: the weights must be transposed (dZ @ W.T, not dZ @ W)": lambda: dZ @ W,
-        "dX = dZ W^T, not W dZ^T (that is the transpose of dX)": lambda: W @ dZ.T,
-        "dX does not depend on X: it is dZ @ W.T, not X.T @ dZ": lambda: X.T @ dZ,
+        tr("dX = dZ W^T: the weights must be transposed (dZ @ W.T, not dZ @ W)"): lambda: dZ @ W,
+        tr("dX = dZ W^T, not W dZ^T (that is the transpose of dX)"): lambda: W @ dZ.T,
+        tr("dX does not depend on X: it is dZ @ W.T, not X.T @ dZ"): lambda: X.T @ dZ,
     })
 
 
@@ -47,11 +48,11 @@ def dense_backward_dW(dZ, cache):  # noqa: N802  (named after the gradient dW)
     dZ, (X, W) = f64(dZ), (f64(cache[0]), f64(cache[1]))
     n = X.shape[0]
     return possible({
-        "dW = X^T dZ: the inputs must be transposed (X.T @ dZ, not X @ dZ)": lambda: X @ dZ,
-        "dW = X^T dZ, not dZ^T X (that is the transpose of dW)": lambda: dZ.T @ X,
-        "dW = X^T dZ is a sum over the batch: do not divide by n here (the loss's gradient "
-        "already holds the 1/n of a mean)": lambda: X.T @ dZ / n,
-        "dW depends on the inputs X, not on the weights W: X.T @ dZ": lambda: W.T @ dZ,
+        tr("dW = X^T dZ: the inputs must be transposed (X.T @ dZ, not X @ dZ)"): lambda: X @ dZ,
+        tr("dW = X^T dZ, not dZ^T X (that is the transpose of dW)"): lambda: dZ.T @ X,
+        tr("dW = X^T dZ is a sum over the batch: do not divide by n here (the loss's gradient "
+           "already holds the 1/n of a mean)"): lambda: X.T @ dZ / n,
+        tr("dW depends on the inputs X, not on the weights W: X.T @ dZ"): lambda: W.T @ dZ,
     })
 
 
@@ -60,12 +61,12 @@ def dense_backward_db(dZ, cache):
     """Mistakes in the ``db`` of ``dense_backward(dZ, cache)``, ``db = sum_i dZ_i``."""
     dZ = f64(dZ)
     return {
-        "db must have shape (n_out,): sum dZ over the batch, dZ.sum(axis=0); "
-        "returning dZ itself keeps one row per example": dZ,
-        "db is the sum of dZ over the batch (axis 0), not over the units (axis 1)":
+        tr("db must have shape (n_out,): sum dZ over the batch, dZ.sum(axis=0); "
+           "returning dZ itself keeps one row per example"): dZ,
+        tr("db is the sum of dZ over the batch (axis 0), not over the units (axis 1)"):
             dZ.sum(axis=1),
-        "db is the sum of dZ over the batch, not its mean": dZ.mean(axis=0),
-        "db is the sum over the batch only, dZ.sum(axis=0), not the sum of every element":
+        tr("db is the sum of dZ over the batch, not its mean"): dZ.mean(axis=0),
+        tr("db is the sum over the batch only, dZ.sum(axis=0), not the sum of every element"):
             np.full(dZ.shape[1:], dZ.sum()),
     }
 
@@ -76,12 +77,12 @@ def sigmoid_backward(dH, Z):
     dH, Z = f64(dH), f64(Z)
     s = sigmoid(Z)
     return {
-        "the derivative was computed from Z instead of sigmoid(Z): "
-        "use s * (1 - s) with s = sigmoid(Z), not Z * (1 - Z)": dH * Z * (1.0 - Z),
-        "the upstream gradient is missing: multiply the local derivative by dH "
-        "(the chain rule)": s * (1.0 - s),
-        "the derivative of the sigmoid is s * (1 - s), not s itself": dH * s,
-        "the derivative is s * (1 - s), not 1 - s ** 2 (that is tanh's)": dH * (1.0 - s * s),
+        tr("the derivative was computed from Z instead of sigmoid(Z): "
+           "use s * (1 - s) with s = sigmoid(Z), not Z * (1 - Z)"): dH * Z * (1.0 - Z),
+        tr("the upstream gradient is missing: multiply the local derivative by dH "
+           "(the chain rule)"): s * (1.0 - s),
+        tr("the derivative of the sigmoid is s * (1 - s), not s itself"): dH * s,
+        tr("the derivative is s * (1 - s), not 1 - s ** 2 (that is tanh's)"): dH * (1.0 - s * s),
     }
 
 
@@ -91,12 +92,12 @@ def tanh_backward(dH, Z):
     dH, Z = f64(dH), f64(Z)
     t = np.tanh(Z)
     return {
-        "the derivative was computed from Z instead of tanh(Z): use 1 - tanh(Z) ** 2, "
-        "not 1 - Z ** 2": dH * (1.0 - Z * Z),
-        "the upstream gradient is missing: multiply the local derivative by dH "
-        "(the chain rule)": 1.0 - t * t,
-        "the derivative of tanh is 1 - tanh(Z) ** 2, not 1 - tanh(Z)": dH * (1.0 - t),
-        "the derivative of tanh is 1 - tanh(Z) ** 2, not tanh(Z) * (1 - tanh(Z))":
+        tr("the derivative was computed from Z instead of tanh(Z): use 1 - tanh(Z) ** 2, "
+           "not 1 - Z ** 2"): dH * (1.0 - Z * Z),
+        tr("the upstream gradient is missing: multiply the local derivative by dH "
+           "(the chain rule)"): 1.0 - t * t,
+        tr("the derivative of tanh is 1 - tanh(Z) ** 2, not 1 - tanh(Z)"): dH * (1.0 - t),
+        tr("the derivative of tanh is 1 - tanh(Z) ** 2, not tanh(Z) * (1 - tanh(Z))"):
             dH * t * (1.0 - t),
     }
 
@@ -106,15 +107,15 @@ def relu_backward(dH, Z):
     """Mistakes in ``relu_backward(dH, Z) = dH * (Z > 0)``."""
     dH, Z = f64(dH), f64(Z)
     return {
-        "at Z = 0 the gradient is 0, as in TensorFlow: use Z > 0, not Z >= 0":
+        tr("at Z = 0 the gradient is 0, as in TensorFlow: use Z > 0, not Z >= 0"):
             dH * (Z >= 0),
-        "the upstream gradient is missing: multiply the local derivative by dH "
-        "(the chain rule)": (Z > 0).astype(float),
-        "dH is multiplied by the output relu(Z), not by the derivative (Z > 0)":
+        tr("the upstream gradient is missing: multiply the local derivative by dH "
+           "(the chain rule)"): (Z > 0).astype(float),
+        tr("dH is multiplied by the output relu(Z), not by the derivative (Z > 0)"):
             dH * np.maximum(Z, 0.0),
-        "relu was applied to the upstream gradient: the mask comes from Z, not from dH":
+        tr("relu was applied to the upstream gradient: the mask comes from Z, not from dH"):
             np.maximum(dH, 0.0),
-        "the mask is the wrong way round: the gradient passes where Z > 0, not where Z < 0":
+        tr("the mask is the wrong way round: the gradient passes where Z > 0, not where Z < 0"):
             dH * (Z < 0),
     }
 
@@ -139,13 +140,13 @@ def numerical_gradient(f, x, eps=1e-5):
         drifted[index] = (drifted_plus - float(f(moving.copy()))) / (2 * eps)
     all_at_once = (float(f(x + eps)) - float(f(x - eps))) / (2 * eps)
     return {
-        "a forward difference (f(x + eps) - f(x)) / eps is only accurate to order eps; "
-        "use the centred difference (f(x + eps) - f(x - eps)) / (2 eps)": forward,
-        "the centred difference divides by 2 * eps, the distance between x - eps and "
-        "x + eps, not by eps": double,
-        "x[i] was not put back after its two evaluations: the later elements were "
-        "computed at a shifted point": drifted,
-        "every element was moved at once: perturb one element at a time":
+        tr("a forward difference (f(x + eps) - f(x)) / eps is only accurate to order eps; "
+           "use the centred difference (f(x + eps) - f(x - eps)) / (2 eps)"): forward,
+        tr("the centred difference divides by 2 * eps, the distance between x - eps and "
+           "x + eps, not by eps"): double,
+        tr("x[i] was not put back after its two evaluations: the later elements were "
+           "computed at a shifted point"): drifted,
+        tr("every element was moved at once: perturb one element at a time"):
             np.full(x.shape, all_at_once),
     }
 
@@ -194,10 +195,10 @@ def train_mlp_losses(X, y, params, *, activation, lr, num_epochs):
 
     with quiet():  # gradient ascent may overflow
         return {
-            "the step goes uphill: gradient descent subtracts the gradient, "
-            "W = W - lr * dW (not W + lr * dW)": run(sign=-1.0),
-            "the biases were never updated: b = b - lr * db, as for the weights":
+            tr("the step goes uphill: gradient descent subtracts the gradient, "
+               "W = W - lr * dW (not W + lr * dW)"): run(sign=-1.0),
+            tr("the biases were never updated: b = b - lr * db, as for the weights"):
                 run(update_bias=False),
-            "lr was ignored: the step is lr * dW, not dW": _train_losses(
+            tr("lr was ignored: the step is lr * dW, not dW"): _train_losses(
                 X, y, params, activation, 1.0, num_epochs),
         }

@@ -16,6 +16,7 @@ Example:
 
 import numpy as np
 
+from mlkit.messages import shown, tr
 from mlkit.testing.book import explained_in, section_url
 from mlkit.testing.mistakes._common import quiet
 
@@ -43,13 +44,13 @@ def scale_pixels(X):
     pixels = X.astype(np.float64)
     with quiet():
         return {
-            "the pixels were not scaled: divide them by 255.0 to bring them to [0, 1]": pixels,
-            "X // 255 is integer division: it leaves only 0 and 1; divide with X / 255.0":
+            tr("the pixels were not scaled: divide them by 255.0 to bring them to [0, 1]"): pixels,
+            tr("X // 255 is integer division: it leaves only 0 and 1; divide with X / 255.0"):
                 (X // 255).astype(np.float64),
-            "divided by 256: the brightest pixel, 255, should become exactly 1.0": pixels / 256,
-            "divided by the largest pixel of these images: divide by 255, the largest possible "
-            "value, so that every set of images is scaled alike": pixels / pixels.max(),
-            "standardised, (X - mean) / std, instead of scaled to [0, 1]":
+            tr("divided by 256: the brightest pixel, 255, should become exactly 1.0"): pixels / 256,
+            tr("divided by the largest pixel of these images: divide by 255, the largest possible "
+               "value, so that every set of images is scaled alike"): pixels / pixels.max(),
+            tr("standardised, (X - mean) / std, instead of scaled to [0, 1]"):
                 (pixels - pixels.mean()) / pixels.std(),
         }
 
@@ -98,79 +99,87 @@ def _loss(model):
 
 def _units_mistake(task, units, n_outputs):
     if task == "multiclass":
-        return (f"wrong number of output units: {units}. A classifier with {n_outputs} "
-                f"classes needs {n_outputs} output units, one probability per class")
+        return shown("wrong number of output units: %(units)s. A classifier with %(n)s classes "
+                   "needs %(n)s output units, one probability per class", units=units, n=n_outputs)
     if task == "multilabel":
-        return (f"wrong number of output units: {units}. With {n_outputs} labels, each yes or "
-                f"no, the output layer needs {n_outputs} units, one probability per label")
+        return shown("wrong number of output units: %(units)s. With %(n)s labels, each yes or no, "
+                   "the output layer needs %(n)s units, one probability per label",
+                   units=units, n=n_outputs)
     if task == "binary":
-        return (f"wrong number of output units: {units}. A yes/no task needs 1 output unit, "
-                "the probability of 'yes'")
-    return (f"wrong number of output units: {units}. Predicting {n_outputs} value(s) per "
-            f"example needs {n_outputs} output unit(s)")
+        return shown("wrong number of output units: %(units)s. A yes/no task needs 1 output unit, "
+                   "the probability of 'yes'", units=units)
+    return shown("wrong number of output units: %(units)s. Predicting %(n)s value(s) per example "
+               "needs %(n)s output unit(s)", units=units, n=n_outputs)
 
 
 def _activation_mistake(task, activation, units):
     if task == "regression":
         if activation in ("sigmoid", "tanh"):
-            return (f"a {activation} output squashes every prediction into a bounded range, "
-                    "but the target is not bounded: use no output activation (or ReLU / "
-                    "softplus for a positive target)")
+            return shown("a %(activation)s output squashes every prediction into a bounded range, "
+                       "but the target is not bounded: use no output activation (or ReLU / "
+                       "softplus for a positive target)", activation=activation)
         if activation not in _POSITIVE_OR_NONE:
-            return (f"a {activation} output activation on a regression model: use no "
-                    "activation (or ReLU / softplus for a positive target)")
+            return shown("a %(activation)s output activation on a regression model: use no "
+                       "activation (or ReLU / softplus for a positive target)",
+                       activation=activation)
         return None
     wanted = "softmax" if task == "multiclass" else "sigmoid"
     if activation == wanted:
         return None
-    if activation in ("relu", "linear"):
-        what = "a ReLU" if activation == "relu" else "no"
-        return (f"{what} activation on the output of a classifier: its outputs are not "
-                f"probabilities. Use activation='{wanted}' on the output layer")
+    if activation == "relu":
+        return shown("a ReLU activation on the output of a classifier: its outputs are not "
+                   "probabilities. Use activation='%(wanted)s' on the output layer", wanted=wanted)
+    if activation == "linear":
+        return shown("no activation on the output of a classifier: its outputs are not "
+                   "probabilities. Use activation='%(wanted)s' on the output layer", wanted=wanted)
     if task == "multiclass" and activation == "sigmoid":
-        return ("a sigmoid output gives each class its own probability, and they do not sum to "
-                "1; classes that exclude each other need activation='softmax'")
+        return shown("a sigmoid output gives each class its own probability, and they do not sum "
+                   "to 1; classes that exclude each other need activation='softmax'")
     if activation == "softmax" and units == 1:
-        return ("softmax output with binary_crossentropy: the softmax of a single unit is "
-                "always 1.0, so the model cannot learn anything. Use activation='sigmoid'")
+        return shown("softmax output with binary_crossentropy: the softmax of a single unit is "
+                   "always 1.0, so the model cannot learn anything. Use activation='sigmoid'")
     if activation == "softmax":
-        return ("a softmax output makes the labels compete (their probabilities sum to 1), but "
-                "one example can have several labels: use activation='sigmoid'")
-    return f"activation='{activation}' on the output layer: this task needs '{wanted}'"
+        return shown("a softmax output makes the labels compete (their probabilities sum to 1), "
+                   "but one example can have several labels: use activation='sigmoid'")
+    return shown("activation='%(activation)s' on the output layer: this task needs '%(wanted)s'",
+               activation=activation, wanted=wanted)
 
 
 def _loss_mistake(task, loss, labels):
     if task == "regression":
         if loss in _CROSS_ENTROPIES:
-            return (f"{loss} is a classification loss; a regression model is trained with "
-                    "'mse' (or 'mae' or 'huber' when the data have outliers)")
+            return shown("%(loss)s is a classification loss; a regression model is trained with "
+                       "'mse' (or 'mae' or 'huber' when the data have outliers)", loss=loss)
         if loss not in _REGRESSION_LOSSES:
-            return f"loss '{loss}': a regression model is trained with 'mse', 'mae' or 'huber'"
+            return shown("loss '%(loss)s': a regression model is trained with 'mse', 'mae' or "
+                       "'huber'", loss=loss)
         return None
     if loss in _REGRESSION_LOSSES:
-        return (f"{loss} is a regression loss; a classifier is trained with cross-entropy "
-                "(binary_crossentropy, or (sparse_)categorical_crossentropy for classes)")
+        return shown("%(loss)s is a regression loss; a classifier is trained with cross-entropy "
+                   "(binary_crossentropy, or (sparse_)categorical_crossentropy for classes)",
+                   loss=loss)
     if task in ("binary", "multilabel"):
         if loss == "binary_crossentropy":
             return None
-        return (f"{loss} for yes/no labels: each label is a 0/1 value with its own sigmoid "
-                "probability, so use loss='binary_crossentropy'")
+        return shown("%(loss)s for yes/no labels: each label is a 0/1 value with its own sigmoid "
+                   "probability, so use loss='binary_crossentropy'", loss=loss)
     if loss == "binary_crossentropy":
-        return ("binary_crossentropy on a multiclass output treats each class as a separate "
-                "yes/no question; classes that exclude each other need "
-                "(sparse_)categorical_crossentropy")
+        return shown("binary_crossentropy on a multiclass output treats each class as a separate "
+                   "yes/no question; classes that exclude each other need "
+                   "(sparse_)categorical_crossentropy")
+    link = section_url("keras_mlp", "keras-sparse-categorical")
     if labels == "integers" and loss == "categorical_crossentropy":
-        return ("categorical_crossentropy with integer labels: it expects one-hot rows of "
-                "shape (n, n_classes). For labels such as 3 or 7 use "
-                "loss='sparse_categorical_crossentropy'. Read about it in the book: "
-                + section_url("keras_mlp", "keras-sparse-categorical"))
+        return shown("categorical_crossentropy with integer labels: it expects one-hot rows of "
+                   "shape (n, n_classes). For labels such as 3 or 7 use "
+                   "loss='sparse_categorical_crossentropy'. Read about it in the book: %(link)s",
+                   link=link)
     if labels == "one-hot" and loss == "sparse_categorical_crossentropy":
-        return ("sparse_categorical_crossentropy with one-hot labels: it expects integer class "
-                "labels of shape (n,). For one-hot rows use loss='categorical_crossentropy'. "
-                "Read about it in the book: "
-                + section_url("keras_mlp", "keras-sparse-categorical"))
+        return shown("sparse_categorical_crossentropy with one-hot labels: it expects integer "
+                   "class labels of shape (n,). For one-hot rows use "
+                   "loss='categorical_crossentropy'. Read about it in the book: %(link)s",
+                   link=link)
     if loss not in _CROSS_ENTROPIES:
-        return f"loss '{loss}': a classifier is trained with cross-entropy"
+        return shown("loss '%(loss)s': a classifier is trained with cross-entropy", loss=loss)
     return None
 
 
@@ -204,7 +213,8 @@ def model_mistakes(model, *, task, n_outputs, labels="integers", allow_logits=Fa
         allow_logits: accept a linear output with a ``from_logits=True`` loss.
 
     Returns:
-        A list of sentences, one per mistake found; empty when the model fits the task.
+        A list of sentences, one per mistake found, in the language chosen now
+        (:mod:`mlkit.messages`); empty when the model fits the task.
 
     Example:
         >>> class Dense:  # the attributes of a keras.layers.Dense that are read
@@ -222,30 +232,32 @@ def model_mistakes(model, *, task, n_outputs, labels="integers", allow_logits=Fa
         raise ValueError(f"`labels` must be one of {LABELS}. Received: labels={labels!r}")
     units, activation, hidden = _output(model)
     if units is None:
-        return ["the model has no Dense layer: add keras.layers.Dense layers, the last one "
-                "being the output layer"]
+        return [shown("the model has no Dense layer: add keras.layers.Dense layers, the last one "
+                    "being the output layer")]
     found = []
     if not hidden:
-        found.append("the model has no hidden layer: an MLP has at least one hidden Dense layer "
-                     "(with activation='relu') before the output layer")
+        found.append(shown("the model has no hidden layer: an MLP has at least one hidden Dense "
+                         "layer (with activation='relu') before the output layer"))
     for hidden_activation in hidden:
         if hidden_activation == "linear":
-            found.append("a hidden Dense layer without activation: stacked linear layers are "
-                         "just one linear layer; give hidden layers activation='relu'")
+            found.append(shown("a hidden Dense layer without activation: stacked linear layers "
+                             "are just one linear layer; give hidden layers activation='relu'"))
             break
     if units != n_outputs:
         found.append(_units_mistake(task, units, n_outputs))
     loss, from_logits = _loss(model)
     if loss is None:
-        found.append("the model is not compiled: call model.compile(loss=..., optimizer=...)")
+        found.append(shown("the model is not compiled: call model.compile(loss=..., "
+                         "optimizer=...)"))
     if from_logits and task != "regression" and not allow_logits:
-        found.append("the loss has from_logits=True, so the model outputs logits (any real "
-                     "number), not probabilities: give the output layer its activation and "
-                     "leave from_logits at its default, False")
+        found.append(shown("the loss has from_logits=True, so the model outputs logits (any real "
+                         "number), not probabilities: give the output layer its activation and "
+                         "leave from_logits at its default, False"))
     elif from_logits and task != "regression":
         if activation != "linear":
-            found.append(f"the loss has from_logits=True, but the output layer already applies "
-                         f"{activation}: with from_logits=True the output layer has no activation")
+            found.append(shown("the loss has from_logits=True, but the output layer already "
+                             "applies %(activation)s: with from_logits=True the output layer "
+                             "has no activation", activation=activation))
     else:
         found.append(_activation_mistake(task, activation, units))
     if loss is not None:

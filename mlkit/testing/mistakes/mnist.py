@@ -15,6 +15,7 @@ import itertools
 
 import numpy as np
 
+from mlkit.messages import tr
 from mlkit.testing.book import explained_in
 from mlkit.testing.mistakes._common import f64, log_softmax, softmax
 
@@ -35,18 +36,18 @@ def prepare_images(images):
     n = images.shape[0]
     pixels = images.astype(np.float64)
     return {
-        "the pixels were not scaled: divide by 255 to get values in [0, 1]":
+        tr("the pixels were not scaled: divide by 255 to get values in [0, 1]"):
             pixels.reshape(n, -1),
-        "the pixels were divided by the largest pixel of these images; divide by 255, the "
-        "largest possible value, so that every image is scaled the same way":
+        tr("the pixels were divided by the largest pixel of these images; divide by 255, the "
+           "largest possible value, so that every image is scaled the same way"):
             pixels.reshape(n, -1) / pixels.max(),
-        "integer division (//) leaves only 0 and 1: divide with / to get fractions":
+        tr("integer division (//) leaves only 0 and 1: divide with / to get fractions"):
             (images // 255).reshape(n, -1).astype(np.float64),
-        "each image was flattened column by column (order='F' or a transpose): flatten row by "
-        "row, image.reshape(n, -1), so that pixel (i, j) goes to column i * width + j":
+        tr("each image was flattened column by column (order='F' or a transpose): flatten row by "
+           "row, image.reshape(n, -1), so that pixel (i, j) goes to column i * width + j"):
             pixels.transpose(0, 2, 1).reshape(n, -1) / 255.0,
-        "the whole array was reshaped to (n_pixels, n) and transposed: the rows mix pixels of "
-        "different images; use images.reshape(n, -1)":
+        tr("the whole array was reshaped to (n_pixels, n) and transposed: the rows mix pixels of "
+           "different images; use images.reshape(n, -1)"):
             pixels.reshape(-1, n).T / 255.0,
     }
 
@@ -58,16 +59,17 @@ def one_hot(y, num_classes=10):
     eye = np.eye(num_classes)
     width = int(y.max()) + 1
     return {
-        "the labels were left as integers: the loss needs one-hot rows of shape (n, num_classes)":
+        tr("the labels were left as integers: the loss needs one-hot rows of shape (n, "
+           "num_classes)"):
             y.astype(np.float64),
-        f"the width was taken from the labels (y.max() + 1 = {width}): use num_classes, since "
-        "a subset need not contain the largest class":
+        tr("the width was taken from the labels (y.max() + 1 = %(width)s): use num_classes, "
+           "since a subset need not contain the largest class", width=width):
             np.eye(width)[y],
-        "the one-hot matrix is transposed: one row per example, of shape (n, num_classes)":
+        tr("the one-hot matrix is transposed: one row per example, of shape (n, num_classes)"):
             eye[y].T,
-        "the 1 is one column off (np.eye(num_classes)[y - 1]): the label 0 belongs in column 0":
+        tr("the 1 is one column off (np.eye(num_classes)[y - 1]): the label 0 belongs in column 0"):
             eye[(y - 1) % num_classes],
-        "the rows hold 1 where the class is not the label: put the 1 in the label's column":
+        tr("the rows hold 1 where the class is not the label: put the 1 in the label's column"):
             1.0 - eye[y],
     }
 
@@ -83,14 +85,15 @@ def loss_and_grad_dlogits(Y, logits):
     n = len(Y)
     P = softmax(logits)
     return {
-        "the gradient was not divided by n: the loss is the mean over the batch, so each "
-        "example's gradient is (p - y) / n": P - Y,
-        "the sign is flipped: the gradient of the cross-entropy is (p - y) / n, not (y - p) / n":
+        tr("the gradient was not divided by n: the loss is the mean over the batch, so each "
+           "example's gradient is (p - y) / n"): P - Y,
+        tr("the sign is flipped: the gradient of the cross-entropy is (p - y) / n, not (y - p) / "
+           "n"):
             (Y - P) / n,
-        "the gradient is (logits - y) / n: subtract the labels from the softmax probabilities, "
-        "not from the raw scores": (logits - Y) / n,
-        "the gradient was divided by the number of classes too: (p - y) / n is the gradient of "
-        "the mean over the examples only": (P - Y) / Y.size,
+        tr("the gradient is (logits - y) / n: subtract the labels from the softmax probabilities, "
+           "not from the raw scores"): (logits - Y) / n,
+        tr("the gradient was divided by the number of classes too: (p - y) / n is the gradient of "
+           "the mean over the examples only"): (P - Y) / Y.size,
     }
 
 
@@ -101,11 +104,11 @@ def loss_and_grad_loss(Y, logits):
     log_p = log_softmax(logits)
     per_example = -(Y * log_p).sum(axis=1)
     return {
-        "the loss is the sum over the batch: take the mean over the examples":
+        tr("the loss is the sum over the batch: take the mean over the examples"):
             per_example.sum(),
-        "the loss is the mean over every entry of the matrix: sum over the classes, then take "
-        "the mean over the examples": -(Y * log_p).mean(),
-        "the minus sign is missing: the cross-entropy -sum(y * log p) is positive":
+        tr("the loss is the mean over every entry of the matrix: sum over the classes, then take "
+           "the mean over the examples"): -(Y * log_p).mean(),
+        tr("the minus sign is missing: the cross-entropy -sum(y * log p) is positive"):
             -per_example.mean(),
     }
 
@@ -119,13 +122,13 @@ def sgd_step(params, grads, lr):
     pairs = [(f64(W), f64(b), f64(dW), f64(db))
              for (W, b), (dW, db) in zip(params, grads, strict=True)]
     return {
-        "the step goes up the gradient: subtract lr times the gradient":
+        tr("the step goes up the gradient: subtract lr times the gradient"):
             flat([(W + lr * dW, b + lr * db) for W, b, dW, db in pairs]),
-        "lr was ignored: the step is lr times the gradient":
+        tr("lr was ignored: the step is lr times the gradient"):
             flat([(W - dW, b - db) for W, b, dW, db in pairs]),
-        "the biases were not updated: b - lr * db, as for W":
+        tr("the biases were not updated: b - lr * db, as for W"):
             flat([(W - lr * dW, b) for W, b, dW, db in pairs]),
-        "the parameters were replaced by the step: the new W is W - lr * dW":
+        tr("the parameters were replaced by the step: the new W is W - lr * dW"):
             flat([(-lr * dW, -lr * db) for W, b, dW, db in pairs]),
     }
 
@@ -196,20 +199,20 @@ def mnist_training_losses(X, Y, num_hiddens=64, lr=0.1, num_epochs=5, batch_size
     """
     args = (X, Y, num_hiddens, lr, num_epochs, batch_size, seed)
     return {
-        "the examples were not shuffled: draw order = rng.permutation(n) at the start of every "
-        "epoch": _train(*args, shuffle="never"),
-        "the generator was made anew in every epoch, so every epoch has the same order: make "
-        "rng = np.random.default_rng(seed) once, before the first epoch":
+        tr("the examples were not shuffled: draw order = rng.permutation(n) at the start of every "
+           "epoch"): _train(*args, shuffle="never"),
+        tr("the generator was made anew in every epoch, so every epoch has the same order: make "
+           "rng = np.random.default_rng(seed) once, before the first epoch"):
             _train(*args, shuffle="every_epoch_anew"),
-        "the last, smaller batch was skipped: the batches must cover all n examples":
+        tr("the last, smaller batch was skipped: the batches must cover all n examples"):
             _train(*args, drop_last=True),
-        "one step per epoch on the whole data (full batch): take a step after every "
-        "mini-batch of batch_size examples": _train(*args, full_batch=True),
-        "the epoch loss is the plain mean of the batch losses: weight each batch's loss by its "
-        "size (the last batch is smaller), i.e. sum loss * len(batch), divide by n":
+        tr("one step per epoch on the whole data (full batch): take a step after every "
+           "mini-batch of batch_size examples"): _train(*args, full_batch=True),
+        tr("the epoch loss is the plain mean of the batch losses: weight each batch's loss by its "
+           "size (the last batch is smaller), i.e. sum loss * len(batch), divide by n"):
             _train(*args, mean_of_batches=True),
-        "the epoch loss is the loss of the last batch only: average over the whole epoch":
+        tr("the epoch loss is the loss of the last batch only: average over the whole epoch"):
             _train(*args, last_batch_loss=True),
-        "the parameters never change: keep the new params that sgd_step returns":
+        tr("the parameters never change: keep the new params that sgd_step returns"):
             _train(*args, update=False),
     }

@@ -15,6 +15,7 @@ import itertools
 
 import numpy as np
 
+from mlkit.messages import tr
 from mlkit.testing.book import explained_in
 from mlkit.testing.mistakes._common import f64
 
@@ -36,14 +37,15 @@ def _fires(z):
 def _threshold_mistakes(z_right, z_no_bias, z_minus_bias):
     """The mistakes shared by tlu and tlu_layer, from the right and two wrong pre-activations."""
     return {
-        "the unit fires when w·x + b = 0: use z > 0, not z >= 0": (z_right >= 0).astype(float),
-        "the bias was left out: z = w·x + b, not w·x": _fires(z_no_bias),
-        "the bias is added, z = w·x + b; subtracting it (w·x - b) treats b as a threshold":
+        tr("the unit fires when w·x + b = 0: use z > 0, not z >= 0"): (z_right >= 0).astype(float),
+        tr("the bias was left out: z = w·x + b, not w·x"): _fires(z_no_bias),
+        tr("the bias is added, z = w·x + b; subtracting it (w·x - b) treats b as a threshold"):
             _fires(z_minus_bias),
-        "the output should be 0 or 1, not -1 or 1 (that is the sign function)": np.sign(z_right),
-        "the comparison is the wrong way round: z < 0 instead of z > 0":
+        tr("the output should be 0 or 1, not -1 or 1 (that is the sign function)"):
+            np.sign(z_right),
+        tr("the comparison is the wrong way round: z < 0 instead of z > 0"):
             (z_right < 0).astype(float),
-        "the unit should return 0 or 1 (step(z)), not the weighted sum z itself": z_right,
+        tr("the unit should return 0 or 1 (step(z)), not the weighted sum z itself"): z_right,
     }
 
 
@@ -66,12 +68,12 @@ def tlu_layer(X, W, b):
     XW = X @ W
     found = _threshold_mistakes(XW + b, XW, XW - b)
     shape_dependent = {
-        "the weights are transposed: X @ W.T uses row j of W as the weights of unit j; "
-        "unit j's weights are column j, so compute X @ W": lambda: X @ W.T + b,
-        "the product is in the wrong order: W @ X is not X @ W (each row of X is one "
-        "example, each column of W one unit)": lambda: W @ X + b,
-        "the bias was added to the rows (one per example), not to the columns "
-        "(one per unit): use X @ W + b": lambda: XW + b[:, None],
+        tr("the weights are transposed: X @ W.T uses row j of W as the weights of unit j; "
+           "unit j's weights are column j, so compute X @ W"): lambda: X @ W.T + b,
+        tr("the product is in the wrong order: W @ X is not X @ W (each row of X is one "
+           "example, each column of W one unit)"): lambda: W @ X + b,
+        tr("the bias was added to the rows (one per example), not to the columns "
+           "(one per unit): use X @ W + b"): lambda: XW + b[:, None],
     }
     for description, wrong_z in shape_dependent.items():
         try:
@@ -97,10 +99,10 @@ def _gate_mistakes(X, hints):
     n = len(X)
     found = {hints[name]: table(a, c) for name, table in _GATES.items() if name in hints}
     found.update({
-        f"the unit never fires (all zeros): {hints['never']}": np.zeros(n),
-        f"the unit always fires (all ones): {hints['always']}": np.ones(n),
-        "the unit only looks at the first input: give both inputs a weight": a,
-        "the unit only looks at the second input: give both inputs a weight": c,
+        tr("the unit never fires (all zeros): %(hint)s", hint=hints["never"]): np.zeros(n),
+        tr("the unit always fires (all ones): %(hint)s", hint=hints["always"]): np.ones(n),
+        tr("the unit only looks at the first input: give both inputs a weight"): a,
+        tr("the unit only looks at the second input: give both inputs a weight"): c,
     })
     return found
 
@@ -109,15 +111,15 @@ def _gate_mistakes(X, hints):
 def and_weights(X):
     """``and_weights(X)``: what wrong ``w_and, b_and`` compute on ``X`` of shape (n, 2)."""
     return _gate_mistakes(X, {
-        "OR": "these weights compute OR (one input of 1 is enough to fire), not AND: make the "
-              "bias more negative, so that only both inputs together pass the threshold",
-        "NAND": "these weights compute NAND, the opposite of AND: change the sign of the "
-                "weights and of the bias",
-        "NOR": "these weights compute NOR (fires only for (0, 0)), not AND: the weights should "
-               "be positive and the bias negative",
-        "never": "the bias is so negative that even (1, 1) does not reach the threshold",
-        "always": "with (0, 0) the weighted sum is 0, so the bias alone must keep the unit "
-                  "silent: it must be 0 or negative",
+        "OR": tr("these weights compute OR (one input of 1 is enough to fire), not AND: make the "
+                 "bias more negative, so that only both inputs together pass the threshold"),
+        "NAND": tr("these weights compute NAND, the opposite of AND: change the sign of the "
+                   "weights and of the bias"),
+        "NOR": tr("these weights compute NOR (fires only for (0, 0)), not AND: the weights should "
+                  "be positive and the bias negative"),
+        "never": tr("the bias is so negative that even (1, 1) does not reach the threshold"),
+        "always": tr("with (0, 0) the weighted sum is 0, so the bias alone must keep the unit "
+                     "silent: it must be 0 or negative"),
     })
 
 
@@ -125,15 +127,15 @@ def and_weights(X):
 def or_weights(X):
     """``or_weights(X)``: what wrong ``w_or, b_or`` compute on ``X`` of shape (n, 2)."""
     return _gate_mistakes(X, {
-        "AND": "these weights compute AND (both inputs needed), not OR: make the bias less "
-               "negative, so that one input alone passes the threshold",
-        "NOR": "these weights compute NOR, the opposite of OR: change the sign of the weights "
-               "and of the bias",
-        "NAND": "these weights compute NAND, not OR: the weights should be positive and the "
-                "bias negative",
-        "never": "the bias is so negative that no input reaches the threshold",
-        "always": "with (0, 0) the weighted sum is 0, so the bias alone must keep the unit "
-                  "silent: it must be 0 or negative",
+        "AND": tr("these weights compute AND (both inputs needed), not OR: make the bias less "
+                  "negative, so that one input alone passes the threshold"),
+        "NOR": tr("these weights compute NOR, the opposite of OR: change the sign of the weights "
+                  "and of the bias"),
+        "NAND": tr("these weights compute NAND, not OR: the weights should be positive and the "
+                   "bias negative"),
+        "never": tr("the bias is so negative that no input reaches the threshold"),
+        "always": tr("with (0, 0) the weighted sum is 0, so the bias alone must keep the unit "
+                     "silent: it must be 0 or negative"),
     })
 
 
@@ -141,15 +143,15 @@ def or_weights(X):
 def nand_weights(X):
     """``nand_weights(X)``: what wrong ``w_nand, b_nand`` compute on ``X`` of shape (n, 2)."""
     return _gate_mistakes(X, {
-        "AND": "these weights compute AND, the opposite of NAND: change the sign of the weights "
-               "and of the bias",
-        "NOR": "these weights compute NOR (silent as soon as one input is 1), not NAND: make "
-               "the bias larger, so that only both inputs together silence the unit",
-        "OR": "these weights compute OR, not NAND: the weights should be negative and the "
-              "bias positive",
-        "never": "with (0, 0) the weighted sum is 0, so the bias alone must make the unit "
-                 "fire: it must be positive",
-        "always": "the bias is so large that even (1, 1) cannot silence the unit",
+        "AND": tr("these weights compute AND, the opposite of NAND: change the sign of the weights "
+                  "and of the bias"),
+        "NOR": tr("these weights compute NOR (silent as soon as one input is 1), not NAND: make "
+                  "the bias larger, so that only both inputs together silence the unit"),
+        "OR": tr("these weights compute OR, not NAND: the weights should be negative and the "
+                 "bias positive"),
+        "never": tr("with (0, 0) the weighted sum is 0, so the bias alone must make the unit "
+                    "fire: it must be positive"),
+        "always": tr("the bias is so large that even (1, 1) cannot silence the unit"),
     })
 
 
@@ -158,12 +160,12 @@ def not_weights(X):
     """``not_weights(X)``: what wrong ``w_not, b_not`` compute on ``X`` of shape (n, 1)."""
     x = f64(X)[:, 0]
     return {
-        "the unit returns its input (identity), not its negation: the weight should be "
-        "negative and the bias positive": x,
-        "the unit never fires: for the input 0 the weighted sum is 0, so the bias alone must "
-        "make the unit fire; it must be positive": np.zeros(len(x)),
-        "the unit always fires: the weight must be negative enough that the input 1 brings "
-        "w + b down to 0 or below": np.ones(len(x)),
+        tr("the unit returns its input (identity), not its negation: the weight should be "
+           "negative and the bias positive"): x,
+        tr("the unit never fires: for the input 0 the weighted sum is 0, so the bias alone must "
+           "make the unit fire; it must be positive"): np.zeros(len(x)),
+        tr("the unit always fires: the weight must be negative enough that the input 1 brings "
+           "w + b down to 0 or below"): np.ones(len(x)),
     }
 
 
@@ -187,9 +189,11 @@ def gate_layer(X, weights, biases):
     for order in itertools.permutations(units):
         if list(order) == list(units):
             continue
-        found[f"the biases are in the order {order} while the weight columns are in the order "
-              f"{tuple(units)}: b[j] must be the bias of column j"] = _fires(X @ W + b[list(order)])
-        found[f"the units are in the order {order}, not {tuple(units)}: put the columns (and "
-              "the biases) in the order asked for"] = _fires(X @ W[:, order] + b[list(order)])
-    found["the biases were left out of the layer"] = _fires(X @ W)
+        found[tr("the biases are in the order %(order)s while the weight columns are in the "
+                 "order %(asked)s: b[j] must be the bias of column j", order=order,
+                 asked=tuple(units))] = _fires(X @ W + b[list(order)])
+        found[tr("the units are in the order %(order)s, not %(asked)s: put the columns (and the "
+                 "biases) in the order asked for", order=order,
+                 asked=tuple(units))] = _fires(X @ W[:, order] + b[list(order)])
+    found[tr("the biases were left out of the layer")] = _fires(X @ W)
     return found

@@ -12,6 +12,7 @@ Example:
 
 import numpy as np
 
+from mlkit.messages import tr
 from mlkit.testing.book import explained_in
 from mlkit.testing.mistakes._common import f64
 
@@ -31,19 +32,19 @@ def perceptron_update(w, b, x, y, lr=1.0):
     error_at_zero = y - float(z >= 0)
     error_with_sign = y - float(np.sign(z))
     return {
-        "the sign is flipped: the change is lr * (y - y_hat) * x, not lr * (y_hat - y) * x":
+        tr("the sign is flipped: the change is lr * (y - y_hat) * x, not lr * (y_hat - y) * x"):
             _params(w - lr * error * x, b - lr * error),
-        "the bias was not updated: b changes by lr * (y - y_hat), as w does":
+        tr("the bias was not updated: b changes by lr * (y - y_hat), as w does"):
             _params(w + lr * error * x, b),
-        "lr was ignored: the change is lr * (y - y_hat) * x":
+        tr("lr was ignored: the change is lr * (y - y_hat) * x"):
             _params(w + error * x, b + error),
-        "step(0) should be 0: predict 1 only when w . x + b > 0, not >= 0":
+        tr("step(0) should be 0: predict 1 only when w . x + b > 0, not >= 0"):
             _params(w + lr * error_at_zero * x, b + lr * error_at_zero),
-        "the prediction was ignored: the rule adds lr * (y - y_hat) * x, not lr * y * x":
+        tr("the prediction was ignored: the rule adds lr * (y - y_hat) * x, not lr * y * x"):
             _params(w + lr * y * x, b + lr * y),
-        "x is missing from the change of w: w + lr * (y - y_hat) * x":
+        tr("x is missing from the change of w: w + lr * (y - y_hat) * x"):
             _params(w + lr * error, b + lr * error),
-        "y_hat is step(z), 0 or 1: np.sign(z) gives -1 for z < 0":
+        tr("y_hat is step(z), 0 or 1: np.sign(z) gives -1 for z < 0"):
             _params(w + lr * error_with_sign * x, b + lr * error_with_sign),
     }
 
@@ -83,11 +84,11 @@ def train_perceptron(X, y, lr=1.0, num_epochs=20):
     w_no_bias, b_no_bias, _, _ = _train(X, y, lr, num_epochs, update_bias=False)
     w_ones, b_ones, _, _ = _train(X, y, lr, num_epochs, start=1.0)
     return {
-        "lr was not passed on to the update: the weights are those of lr = 1":
+        tr("lr was not passed on to the update: the weights are those of lr = 1"):
             _params(w_lr1, b_lr1),
-        "the bias never changed: keep the new b that perceptron_update returns":
+        tr("the bias never changed: keep the new b that perceptron_update returns"):
             _params(w_no_bias, b_no_bias),
-        "the weights started at ones: start from w = np.zeros(n_features) and b = 0":
+        tr("the weights started at ones: start from w = np.zeros(n_features) and b = 0"):
             _params(w_ones, b_ones),
     }
 
@@ -108,14 +109,14 @@ def train_perceptron_errors(X, y, lr=1.0, num_epochs=20):
     totals = np.cumsum(all_epochs, dtype=float)
     end = int(np.argmax(totals == 0)) + 1 if (totals == 0).any() else len(totals)
     return {
-        "training did not stop after the first epoch without a mistake":
+        tr("training did not stop after the first epoch without a mistake"):
             np.array(all_epochs, dtype=float),
-        "the count was not reset to 0 at the start of each epoch: errors holds running totals":
+        tr("the count was not reset to 0 at the start of each epoch: errors holds running totals"):
             totals[:end],
-        "the epoch without a mistake, the one that ends training, is missing from errors":
+        tr("the epoch without a mistake, the one that ends training, is missing from errors"):
             np.array(updates[:-1], dtype=float),
-        "errors counts the mistakes of the weights at the end of each epoch; count the updates "
-        "made during the epoch instead": np.array(wrong_after[:stop], dtype=float),
-        "errors counts the examples that were right, not the mistakes":
+        tr("errors counts the mistakes of the weights at the end of each epoch; count the updates "
+           "made during the epoch instead"): np.array(wrong_after[:stop], dtype=float),
+        tr("errors counts the examples that were right, not the mistakes"):
             n - np.array(all_epochs, dtype=float),
     }

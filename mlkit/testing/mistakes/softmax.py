@@ -12,6 +12,7 @@ Example:
 
 import numpy as np
 
+from mlkit.messages import tr
 from mlkit.testing.book import explained_in
 from mlkit.testing.mistakes import _common
 from mlkit.testing.mistakes._common import f64, log_softmax, quiet
@@ -41,20 +42,21 @@ def softmax(x, axis=-1):
     with quiet():
         e = np.exp(x)
         found = {
-            "no max shift: exp(x) overflows for large scores (inf / inf = nan); subtract "
-            "the largest score along the axis first, x - max(x), which changes nothing else":
+            tr("no max shift: exp(x) overflows for large scores (inf / inf = nan); subtract "
+               "the largest score along the axis first, x - max(x), which changes nothing else"):
                 e / np.sum(e, axis=axis, keepdims=True),
-            "divide by the sum of the exponentials, not by the sum of the scores":
+            tr("divide by the sum of the exponentials, not by the sum of the scores"):
                 np.exp(x) / np.sum(x, axis=axis, keepdims=True),
         }
         if x.ndim >= 2:
             other = 0 if axis % x.ndim != 0 else x.ndim - 1
             shifted = np.exp(x - np.max(x, axis=axis, keepdims=True))
             found.update({
-                f"softmax over the wrong axis: the probabilities must sum to 1 along axis={axis} "
-                f"(each row for axis=-1), not along axis={other}": _common.softmax(x, other),
-                "the sum runs over the whole array: each row must sum to 1 on its own; use "
-                "np.sum(..., axis=axis, keepdims=True)": shifted / np.sum(shifted),
+                tr("softmax over the wrong axis: the probabilities must sum to 1 along "
+                   "axis=%(axis)s (each row for axis=-1), not along axis=%(other)s",
+                   axis=axis, other=other): _common.softmax(x, other),
+                tr("the sum runs over the whole array: each row must sum to 1 on its own; use "
+                   "np.sum(..., axis=axis, keepdims=True)"): shifted / np.sum(shifted),
             })
     return found
 
@@ -62,16 +64,16 @@ def softmax(x, axis=-1):
 def _per_example_mistakes(y_true, log_p, naive_log_p):
     """Mistakes common to cross_entropy and the one-hot form of sparse_cross_entropy."""
     return {
-        "log(0): a probability of 0 makes np.log give -inf (and 0 * -inf = nan); clip the "
-        "probabilities to [1e-7, 1 - 1e-7] before the log, as Keras does":
+        tr("log(0): a probability of 0 makes np.log give -inf (and 0 * -inf = nan); clip the "
+           "probabilities to [1e-7, 1 - 1e-7] before the log, as Keras does"):
             -np.sum(y_true * naive_log_p, axis=-1),
-        "the minus sign is missing: the loss is -sum(y * log p), a positive number":
+        tr("the minus sign is missing: the loss is -sum(y * log p), a positive number"):
             np.sum(y_true * log_p, axis=-1),
-        "a mean over the classes instead of their sum: -sum(y * log p, axis=-1)":
+        tr("a mean over the classes instead of their sum: -sum(y * log p, axis=-1)"):
             -np.mean(y_true * log_p, axis=-1),
-        "one loss per example is expected, shape (n,): sum over the classes only (axis=-1), "
-        "not over the whole batch": -np.sum(y_true * log_p),
-        "the sum over the classes is missing: sum -y * log p along axis=-1":
+        tr("one loss per example is expected, shape (n,): sum over the classes only (axis=-1), "
+           "not over the whole batch"): -np.sum(y_true * log_p),
+        tr("the sum over the classes is missing: sum -y * log p along axis=-1"):
             -(y_true * log_p),
     }
 
@@ -83,8 +85,8 @@ def cross_entropy(y_true, y_pred):
     y_true, y_pred = f64(y_true), f64(y_pred)
     with quiet():
         found = _per_example_mistakes(y_true, _clipped_log(y_pred), np.log(y_pred))
-        found["the arguments are swapped: -sum(y_true * log(y_pred)), not "
-              "-sum(y_pred * log(y_true))"] = -np.sum(y_pred * _clipped_log(y_true), axis=-1)
+        found[tr("the arguments are swapped: -sum(y_true * log(y_pred)), not "
+                 "-sum(y_pred * log(y_true))")] = -np.sum(y_pred * _clipped_log(y_true), axis=-1)
     return found
 
 
@@ -97,19 +99,19 @@ def sparse_cross_entropy(y_true, y_pred):
         log_p, naive = _clipped_log(y_pred), np.log(y_pred)
         rows = np.arange(n)
         found = {
-            "log(0): a probability of 0 makes np.log give -inf; clip the probabilities to "
-            "[1e-7, 1 - 1e-7] before the log, as Keras does": -naive[rows, labels],
-            "the minus sign is missing: the loss is -log p[i, y_i], a positive number":
+            tr("log(0): a probability of 0 makes np.log give -inf; clip the probabilities to "
+               "[1e-7, 1 - 1e-7] before the log, as Keras does"): -naive[rows, labels],
+            tr("the minus sign is missing: the loss is -log p[i, y_i], a positive number"):
                 log_p[rows, labels],
-            "one loss per example is expected, shape (n,), not their sum":
+            tr("one loss per example is expected, shape (n,), not their sum"):
                 -np.sum(log_p[rows, labels]),
         }
         if labels.size and labels.max() < n:  # y_pred[y_true] picks rows only then
-            found["y_pred[y_true] selects whole rows: pick one element per example, "
-                  "y_pred[np.arange(n), y_true]"] = -log_p[labels]
+            found[tr("y_pred[y_true] selects whole rows: pick one element per example, "
+                     "y_pred[np.arange(n), y_true]")] = -log_p[labels]
         if n == k:  # y_true * log p broadcasts only then
-            found["integer labels were used as one-hot rows: y_true * log(p) needs one-hot "
-                  "labels; pick the log-probability of the right class, log p[i, y_i]"] = (
+            found[tr("integer labels were used as one-hot rows: y_true * log(p) needs one-hot "
+                     "labels; pick the log-probability of the right class, log p[i, y_i]")] = (
                 -np.sum(labels * log_p, axis=-1))
     return found
 
@@ -124,23 +126,23 @@ def batch_cross_entropy(y_true, logits):
         per_example = -np.sum(y_true * log_softmax(z), axis=-1)
         e = np.exp(z)
         found = {
-            "the sum over the examples instead of their mean: divide by n": per_example.sum(),
-            "one number is expected, the mean over the batch, not one loss per example":
+            tr("the sum over the examples instead of their mean: divide by n"): per_example.sum(),
+            tr("one number is expected, the mean over the batch, not one loss per example"):
                 per_example,
-            "log(softmax(z)) gives log(0) = -inf once a probability underflows to 0; use "
-            "log-softmax, z - max(z) - log(sum(exp(z - max(z))))":
+            tr("log(softmax(z)) gives log(0) = -inf once a probability underflows to 0; use "
+               "log-softmax, z - max(z) - log(sum(exp(z - max(z))))"):
                 -np.sum(y_true * np.log(_common.softmax(z, -1)), axis=-1).mean(),
-            "no max shift in the log-sum-exp: exp(z) overflows for large scores":
+            tr("no max shift in the log-sum-exp: exp(z) overflows for large scores"):
                 -np.sum(y_true * (z - np.log(np.sum(e, axis=-1, keepdims=True))),
                         axis=-1).mean(),
-            "computed from clipped probabilities, which caps each loss at -log(1e-7) = 16.1; "
-            "from logits use log-softmax, exact for any score":
+            tr("computed from clipped probabilities, which caps each loss at -log(1e-7) = 16.1; "
+               "from logits use log-softmax, exact for any score"):
                 -np.sum(y_true * _clipped_log(_common.softmax(z, -1)), axis=-1).mean(),
-            "the mean runs over all n * k entries: sum over the classes, then average "
-            "over the examples": -np.mean(y_true * log_softmax(z)),
+            tr("the mean runs over all n * k entries: sum over the classes, then average "
+               "over the examples"): -np.mean(y_true * log_softmax(z)),
         }
         if z.shape[-1] != n:
-            found["divided by the number of classes k instead of the number of examples n"] = (
+            found[tr("divided by the number of classes k instead of the number of examples n")] = (
                 per_example.sum() / z.shape[-1])
     return found
 
@@ -153,14 +155,15 @@ def softmax_cross_entropy_grad(y_true, logits):
     with quiet():
         p = _common.softmax(z, -1)
         found = {
-            "the 1/n is missing: the gradient of the mean loss is (p - y) / n; "
-            "p - y is the gradient of the sum": p - y_true,
-            "the sign is flipped: the gradient is (p - y) / n, not (y - p) / n": (y_true - p) / n,
-            "y was not subtracted: the gradient is (p - y) / n, not p / n": p / n,
-            "divided by n * k: the loss is a mean over the n examples only, so divide by n":
+            tr("the 1/n is missing: the gradient of the mean loss is (p - y) / n; "
+               "p - y is the gradient of the sum"): p - y_true,
+            tr("the sign is flipped: the gradient is (p - y) / n, not (y - p) / n"):
+                (y_true - p) / n,
+            tr("y was not subtracted: the gradient is (p - y) / n, not p / n"): p / n,
+            tr("divided by n * k: the loss is a mean over the n examples only, so divide by n"):
                 (p - y_true) / (n * k),
         }
         if n > 1:
-            found["softmax over the wrong axis: each row of logits is one example, so take "
-                  "softmax along axis=-1"] = (_common.softmax(z, 0) - y_true) / n
+            found[tr("softmax over the wrong axis: each row of logits is one example, so take "
+                     "softmax along axis=-1")] = (_common.softmax(z, 0) - y_true) / n
     return found

@@ -21,6 +21,7 @@ Example:
 
 import numpy as np
 
+from mlkit.messages import tr
 from mlkit.testing.book import explained_in
 from mlkit.testing.mistakes._common import f64, possible, quiet, sigmoid
 
@@ -33,8 +34,8 @@ __all__ = [
 ]
 
 
-_ROWS = ("examples are the rows of X: compute X @ W + b, of shape (n, n_out); "
-         "W @ X.T (or W.T @ X.T) puts the examples in the columns, the transpose")
+_ROWS = tr("examples are the rows of X: compute X @ W + b, of shape (n, n_out); "
+            "W @ X.T (or W.T @ X.T) puts the examples in the columns, the transpose")
 
 
 @explained_in("xor_mlp", "xor_mlp-learning")
@@ -42,17 +43,17 @@ def forward_hidden(X, W1, b1, W2, b2):
     """Mistakes in the hidden values ``H`` that ``forward(X, W1, b1, W2, b2)`` returns."""
     X, W1, b1 = f64(X), f64(W1), f64(b1)
     return possible({
-        "the bias b1 is missing: H = sigmoid(X W1 + b1)": lambda: sigmoid(X @ W1),
-        "the bias must be added, not subtracted: H = sigmoid(X W1 + b1)":
+        tr("the bias b1 is missing: H = sigmoid(X W1 + b1)"): lambda: sigmoid(X @ W1),
+        tr("the bias must be added, not subtracted: H = sigmoid(X W1 + b1)"):
             lambda: sigmoid(X @ W1 - b1),
-        "H is sigmoid(Z1), the activations, not the pre-activations Z1 = X W1 + b1":
+        tr("H is sigmoid(Z1), the activations, not the pre-activations Z1 = X W1 + b1"):
             lambda: X @ W1 + b1,
         _ROWS: lambda: sigmoid(W1.T @ X.T + b1[:, None]),
-        "W1 @ X.T multiplies by the transpose of W1: compute X @ W1 + b1":
+        tr("W1 @ X.T multiplies by the transpose of W1: compute X @ W1 + b1"):
             lambda: sigmoid(W1 @ X.T + b1[:, None]),
-        "X @ W1.T uses the transpose of W1: column j of W1 holds the weights of hidden unit j, "
-        "so compute X @ W1": lambda: sigmoid(X @ W1.T + b1),
-        "forward returns (Y_hat, H), in this order: the output first, then the hidden values":
+        tr("X @ W1.T uses the transpose of W1: column j of W1 holds the weights of hidden unit j, "
+           "so compute X @ W1"): lambda: sigmoid(X @ W1.T + b1),
+        tr("forward returns (Y_hat, H), in this order: the output first, then the hidden values"):
             lambda: sigmoid(sigmoid(X @ W1 + b1) @ f64(W2) + f64(b2)),
     })
 
@@ -63,22 +64,23 @@ def forward_output(X, W1, b1, W2, b2):
     X, W1, b1, W2, b2 = f64(X), f64(W1), f64(b1), f64(W2), f64(b2)
     H = sigmoid(X @ W1 + b1)
     return possible({
-        "the bias b1 of the hidden layer is missing": lambda: sigmoid(sigmoid(X @ W1) @ W2 + b2),
-        "the bias b2 of the output layer is missing": lambda: sigmoid(H @ W2),
-        "both biases are missing: each layer computes sigmoid(inputs @ W + b)":
+        tr("the bias b1 of the hidden layer is missing"):
+            lambda: sigmoid(sigmoid(X @ W1) @ W2 + b2),
+        tr("the bias b2 of the output layer is missing"): lambda: sigmoid(H @ W2),
+        tr("both biases are missing: each layer computes sigmoid(inputs @ W + b)"):
             lambda: sigmoid(sigmoid(X @ W1) @ W2),
-        "the biases must be added, not subtracted":
+        tr("the biases must be added, not subtracted"):
             lambda: sigmoid(sigmoid(X @ W1 - b1) @ W2 - b2),
-        "the bias of the hidden layer must be added, not subtracted":
+        tr("the bias of the hidden layer must be added, not subtracted"):
             lambda: sigmoid(sigmoid(X @ W1 - b1) @ W2 + b2),
-        "Y_hat is sigmoid(H W2 + b2), not the pre-activation H W2 + b2 (the logits)":
+        tr("Y_hat is sigmoid(H W2 + b2), not the pre-activation H W2 + b2 (the logits)"):
             lambda: H @ W2 + b2,
-        "the hidden layer needs its sigmoid too: H = sigmoid(X W1 + b1), not X W1 + b1":
+        tr("the hidden layer needs its sigmoid too: H = sigmoid(X W1 + b1), not X W1 + b1"):
             lambda: sigmoid((X @ W1 + b1) @ W2 + b2),
-        "neither layer applies the sigmoid: return activations, not pre-activations":
+        tr("neither layer applies the sigmoid: return activations, not pre-activations"):
             lambda: (X @ W1 + b1) @ W2 + b2,
         _ROWS: lambda: sigmoid(W2.T @ sigmoid(W1.T @ X.T + b1[:, None]) + b2[:, None]),
-        "forward returns (Y_hat, H), in this order: the output first, then the hidden values":
+        tr("forward returns (Y_hat, H), in this order: the output first, then the hidden values"):
             lambda: H,
     })
 
@@ -90,12 +92,12 @@ def predict_labels(X, W1, b1, W2, b2):
     with quiet():
         Y_hat = sigmoid(sigmoid(X @ W1 + b1) @ W2 + b2)
     return {
-        "the outputs are probabilities between 0 and 1: threshold them at 0.5, not at 0 "
-        "(Y_hat > 0 holds everywhere)": (Y_hat > 0).astype(float),
-        "predict returns labels 0 or 1 (Y_hat > 0.5), not the probabilities Y_hat": Y_hat,
-        "the labels are the other way round: 1 where Y_hat > 0.5, not where Y_hat < 0.5":
+        tr("the outputs are probabilities between 0 and 1: threshold them at 0.5, not at 0 "
+           "(Y_hat > 0 holds everywhere)"): (Y_hat > 0).astype(float),
+        tr("predict returns labels 0 or 1 (Y_hat > 0.5), not the probabilities Y_hat"): Y_hat,
+        tr("the labels are the other way round: 1 where Y_hat > 0.5, not where Y_hat < 0.5"):
             (Y_hat < 0.5).astype(float),
-        "an output of exactly 0.5 is not above 0.5: predict 1 only where Y_hat > 0.5":
+        tr("an output of exactly 0.5 is not above 0.5: predict 1 only where Y_hat > 0.5"):
             (Y_hat >= 0.5).astype(float),
     }
 
@@ -107,18 +109,19 @@ def xnor_predictions():
     The values are column vectors of shape (4, 1), as ``predict`` returns for one output.
     """
     tables = {
-        "these weights compute XOR, not XNOR: XNOR is 1 where the two inputs are equal, the "
-        "opposite of XOR (change the output unit: flip the signs of W2 and b2)": [0, 1, 1, 0],
-        "the output is 0 for every input: a hidden unit may fire for every input, or for none "
-        "(check the sign of each hidden unit's bias), or the output unit's bias is too negative":
+        tr("these weights compute XOR, not XNOR: XNOR is 1 where the two inputs are equal, the "
+           "opposite of XOR (change the output unit: flip the signs of W2 and b2)"): [0, 1, 1, 0],
+        tr("the output is 0 for every input: a hidden unit may fire for every input, or for none "
+           "(check the sign of each hidden unit's bias), or the output unit's bias is too "
+           "negative"):
             [0, 0, 0, 0],
-        "the output is 1 for every input: a hidden unit may fire for every input, or for none "
-        "(check the sign of each hidden unit's bias), or the output unit's bias is too large":
+        tr("the output is 1 for every input: a hidden unit may fire for every input, or for none "
+           "(check the sign of each hidden unit's bias), or the output unit's bias is too large"):
             [1, 1, 1, 1],
-        "these weights compute AND, not XNOR: (0, 0) must give 1 too": [0, 0, 0, 1],
-        "these weights compute NOR, not XNOR: (1, 1) must give 1 too": [1, 0, 0, 0],
-        "these weights compute OR, not XNOR": [0, 1, 1, 1],
-        "these weights compute NAND, not XNOR": [1, 1, 1, 0],
+        tr("these weights compute AND, not XNOR: (0, 0) must give 1 too"): [0, 0, 0, 1],
+        tr("these weights compute NOR, not XNOR: (1, 1) must give 1 too"): [1, 0, 0, 0],
+        tr("these weights compute OR, not XNOR"): [0, 1, 1, 1],
+        tr("these weights compute NAND, not XNOR"): [1, 1, 1, 0],
     }
     return {description: np.array(table, dtype=float).reshape(4, 1)
             for description, table in tables.items()}
@@ -168,17 +171,17 @@ def train_xor_losses(X, Y, params, lr, num_epochs):
     """
     X, Y = f64(X), f64(Y)
     return {
-        "each loss must be recorded before the step of its epoch: losses[0] is the loss of the "
-        "initial network": _train(X, Y, params, lr, num_epochs, record_after=True),
-        "the loss rises: a step goes against the gradient, W = W - lr * dW, not W + lr * dW":
+        tr("each loss must be recorded before the step of its epoch: losses[0] is the loss of the "
+           "initial network"): _train(X, Y, params, lr, num_epochs, record_after=True),
+        tr("the loss rises: a step goes against the gradient, W = W - lr * dW, not W + lr * dW"):
             _train(X, Y, params, lr, num_epochs, sign=1.0),
-        "lr was not used: each step is W = W - lr * dW": _train(X, Y, params, 1.0, num_epochs),
-        "only the output layer learns: update W1 and b1 too":
+        tr("lr was not used: each step is W = W - lr * dW"): _train(X, Y, params, 1.0, num_epochs),
+        tr("only the output layer learns: update W1 and b1 too"):
             _train(X, Y, params, lr, num_epochs, update=(0, 0, 1, 1)),
-        "only the hidden layer learns: update W2 and b2 too":
+        tr("only the hidden layer learns: update W2 and b2 too"):
             _train(X, Y, params, lr, num_epochs, update=(1, 1, 0, 0)),
-        "the biases never change: update b1 and b2 as well as W1 and W2":
+        tr("the biases never change: update b1 and b2 as well as W1 and W2"):
             _train(X, Y, params, lr, num_epochs, update=(1, 0, 1, 0)),
-        "the weights start again every epoch: call init_params once, before the loop":
+        tr("the weights start again every epoch: call init_params once, before the loop"):
             _train(X, Y, params, lr, num_epochs, restart=True),
     }

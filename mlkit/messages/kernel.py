@@ -1,0 +1,54 @@
+"""The notebook this Jupyter kernel runs, so that its checks speak the notebook's language.
+
+A student working in the Korean release runs its checks in their own kernel,
+which knows nothing of the notebook's metadata by itself. Jupyter (and VS
+Code) tell the kernel its notebook's path; :func:`notebook` reads the
+notebook's metadata from that file, again only when the file has changed.
+Outside IPython (a script, the grader's checker) there is no notebook.
+"""
+
+import functools
+import json
+import os
+import sys
+from pathlib import Path
+
+__all__ = ["notebook", "notebook_path"]
+
+
+def notebook_path():
+    """The path of the notebook this kernel runs, as Jupyter or VS Code tell it, or None.
+
+    Example:
+        >>> notebook_path() is None  # not in a Jupyter kernel
+        True
+    """
+    ipython = sys.modules.get("IPython")  # never imported here: a kernel has it already
+    shell = ipython.get_ipython() if ipython is not None else None
+    namespace = getattr(shell, "user_ns", None) or {}
+    for found in (namespace.get("__session__"), namespace.get("__vsc_ipynb_file__"),
+                  os.environ.get("JPY_SESSION_NAME")):
+        if found and str(found).endswith(".ipynb") and Path(found).is_file():
+            return Path(found)
+    return None
+
+
+@functools.lru_cache(maxsize=4)
+def _metadata(path, modified):
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data.get("metadata", {}) if isinstance(data, dict) else {}
+
+
+def notebook():
+    """``{"metadata": ...}`` of the notebook this kernel runs, or None outside a notebook."""
+    path = notebook_path()
+    if path is None:
+        return None
+    try:
+        modified = path.stat().st_mtime_ns
+    except OSError:
+        return None
+    return {"metadata": _metadata(str(path), modified)}

@@ -1,0 +1,69 @@
+"""A student's own kernel speaks the language of the notebook it runs."""
+
+import json
+import os
+import types
+
+import numpy as np
+import pytest
+
+from mlkit.messages import current, shown
+from mlkit.messages.kernel import notebook_path
+from mlkit.testing import CheckError, assert_close
+
+
+def _write(path, language):
+    metadata = {"mlkit": {"language": language}} if language else {}
+    path.write_text(json.dumps({"metadata": metadata, "cells": [], "nbformat": 4,
+                                "nbformat_minor": 5}))
+    stamp = path.stat().st_mtime_ns + 10**9 * (1 + len(language or ""))
+    os.utime(path, ns=(stamp, stamp))  # a new modification time, as a save gives
+
+
+@pytest.fixture
+def kernel(tmp_path, monkeypatch):
+    """A Jupyter kernel (IPython's shell, its __session__) running tmp_path/work.ipynb."""
+    path = tmp_path / "work.ipynb"
+    _write(path, "ko")
+    shell = types.SimpleNamespace(user_ns={"__session__": str(path)})
+    monkeypatch.setitem(__import__("sys").modules, "IPython",
+                        types.SimpleNamespace(get_ipython=lambda: shell))
+    monkeypatch.delenv("MLKIT_LANG")
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    return path
+
+
+def test_korean_release_in_its_kernel(kernel):
+    """In the Korean release's kernel, a failed check is said in Korean."""
+    assert notebook_path() == kernel and current() == "ko"
+    with pytest.raises(CheckError) as info:
+        assert_close(np.zeros(2), np.ones(2), name="f(x)")
+    assert str(info.value).startswith("f(x) 값이 틀렸습니다: 값 2개 중 2개가 다릅니다")
+
+
+def test_follows_the_saved_notebook(kernel):
+    """The metadata is read again when the notebook changes."""
+    _write(kernel, None)
+    assert current() == "en"
+    _write(kernel, "ko")
+    assert shown("wrong shape") == "모양이 틀렸습니다"
+
+
+def test_mlkit_lang_still_decides(kernel, monkeypatch):
+    """MLKIT_LANG=en gives English in the Korean release's kernel."""
+    monkeypatch.setenv("MLKIT_LANG", "en")
+    assert current() == "en"
+
+
+def test_damaged_metadata_leaves_the_choice_to_the_environment(kernel):
+    """A notebook naming an unknown language does not break the checks: English here."""
+    _write(kernel, "tlh")
+    assert current() == "en"
+
+
+def test_no_kernel_no_notebook():
+    """Outside IPython there is no notebook to read."""
+    assert notebook_path() is None
