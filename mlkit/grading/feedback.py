@@ -26,8 +26,13 @@ from pathlib import Path
 import nbformat
 from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Unicode
 
+from mlkit.grading import catalogues
+from mlkit.grading.catalogues import cell_context
 from mlkit.grading.hidden import split
+from mlkit.grading.translate import translate_cell
+from mlkit.grading.translations import catalogue_path
 from mlkit.messages import shown, tr, translated, using
 from mlkit.messages.language import of_submission
 from mlkit.testing.checks import CheckResult
@@ -143,6 +148,40 @@ class HideHiddenTests(NbGraderPreprocessor):
         return cell, resources
 
 
+class TranslateTextCells(NbGraderPreprocessor):
+    """Step of ``generate_feedback``: a translated release's text cells in its language again.
+
+    When it grades, nbgrader puts the gradebook's (English) text back in place
+    of every locked cell, the text cells of a translated release included. For
+    a submission of a translated release (its notebook metadata names the
+    language), each text cell is translated again from the assignment's
+    catalogue in the release folder, as the release itself was written
+    (:func:`mlkit.grading.translate.translate_cell`: a cell without a current
+    translation stays English). The scores are not touched.
+    """
+
+    release = Unicode("", help="The course's release folder, which holds the catalogues "
+                               "(<release>/locales/<language>/LC_MESSAGES/<assignment>.po)."
+                      ).tag(config=True)
+
+    def preprocess(self, nb, resources):
+        language = of_submission(nb)
+        if language == "en":
+            return nb, resources
+        assignment = resources["nbgrader"]["assignment"]
+        path = catalogue_path(self.release, language, assignment)
+        if not path.is_file():
+            return nb, resources
+        catalog = catalogues.read(path, locale=language)
+        name = resources["nbgrader"]["notebook"]
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type == "markdown":
+                text = translate_cell(cell.source, cell_context(name, cell, index), catalog)
+                if text is not None:
+                    cell.source = text
+        return nb, resources
+
+
 def _config(course):
     """The course's nbgrader config, with :class:`HideHiddenTests` in the feedback converter."""
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
@@ -154,9 +193,11 @@ def _config(course):
     config_file = Path(course) / "nbgrader_config.py"
     if config_file.exists():
         config.merge(PyFileConfigLoader(str(config_file)).load_config())
-    config.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests,
+    config.GenerateFeedback.preprocessors = [GetGrades, TranslateTextCells, HideHiddenTests,
                                              CSSHTMLHeaderPreprocessor]
     config.CourseDirectory.root = str(Path(course).resolve())
+    release = config.CourseDirectory.get("release_directory", "release")
+    config.TranslateTextCells.release = str(Path(course).resolve() / release)
     return config
 
 

@@ -12,12 +12,14 @@ import shutil
 from html import unescape
 
 import pytest
+from nbgrader.api import Gradebook
 
-from mlkit.grading import notebooks
+from mlkit.grading import catalogues, notebooks
 from mlkit.grading.checks import read_class
 from mlkit.grading.misconceptions import ranked
 from tests.autograding.conftest import ASSIGNMENT, mlkit_grade, submit
 from tests.autograding.test_feedback import RELU_FAILS_VISIBLE, STEP_FAILS_HIDDEN
+from tests.helpers import ROOT
 from tests.messages.oracle import ko
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("sandbox")]
@@ -42,13 +44,49 @@ def graded(released_course, tmp_path_factory):
     notebook = notebooks.read(path)
     notebook.metadata["mlkit"] = {"language": "ko"}
     notebooks.write(notebook, path)
+    # A third student answers the Korean release itself, as released, with the reference.
+    shutil.copytree(ROOT / "exercises" / "locales", course / "exercises" / "locales")
+    korean = notebooks.read(ROOT / "exercises" / "ko" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
+    reference = notebooks.reference_answers(
+        notebooks.read(ROOT / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"))
+    notebooks.write(notebooks.make_submission(korean, reference),
+                    course / "submitted" / "reference_ko" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
     assert mlkit_grade(course, "autograde").returncode == 0
     result = mlkit_grade(course, "feedback", ASSIGNMENT)
     assert result.returncode == 0, result.stderr[-3000:]
     pages = {student: _text((course / "feedback" / student / ASSIGNMENT /
                              f"{ASSIGNMENT}.html").read_text())
-             for student in ("careless_en", "careless_ko")}
+             for student in ("careless_en", "careless_ko", "reference_ko")}
     return course, pages
+
+
+def _plain_translations():
+    """The catalogue's translated sentences, their emphasis and code marks removed, as a
+    page's text shows them (formulas, links and tables left out)."""
+    catalog = catalogues.read(ROOT / "exercises" / "locales" / "ko" / "LC_MESSAGES" /
+                              f"{ASSIGNMENT}.po", locale="ko")
+
+    def plain(text):
+        return " ".join(re.sub(r"[*`#]", "", text).split())
+
+    return [(plain(m.id), plain(m.string)) for m in catalog
+            if m.id and m.string and not m.fuzzy and isinstance(m.id, str)
+            and not re.search(r"[$|\\]|\]\(|^\s*[-\d]", m.id + m.string) and len(m.id) > 30]
+
+
+def test_the_korean_release_keeps_its_korean_text_in_feedback(graded):
+    """nbgrader puts the English text back into locked cells when it grades; the feedback of
+    a Korean release shows its text cells in Korean again, and its score is the full one."""
+    course, pages = graded
+    page = " ".join(pages["reference_ko"].split())
+    pairs = _plain_translations()
+    assert len(pairs) >= 3
+    for english, korean in pairs:
+        assert korean in page
+        assert english not in page
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        submission = gradebook.find_submission(ASSIGNMENT, "reference_ko")
+        assert submission.score == submission.max_score > 0
 
 
 def test_korean_feedback_words(graded):
