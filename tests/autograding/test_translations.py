@@ -17,7 +17,7 @@ from tests.helpers import ASSIGNMENTS, ROOT, book_extension
 
 RELEASE = ROOT / "exercises"
 LANGUAGE = "ko"
-FIX = "run ./dev.sh translations (README: Translating the assignments)"
+FIX = "run ./dev.sh translations (README: The assignments in Korean)"
 
 
 def _release(assignment, lang=None):
