@@ -5,6 +5,7 @@ in the sandbox); the checker runs here. Each attack is one a clever student
 would try against a grader whose tests share the student's interpreter.
 """
 
+import ast
 import socket
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from mlkit.grading import wire
 from mlkit.grading.channel import CheckerPeer, StudentNamespace
 from mlkit.grading.checker import Cell, check_notebook
 from mlkit.grading.notebooks import read
-from tests.helpers import ROOT
+from tests.helpers import ASSIGNMENTS, ROOT
 
 STUDENT = "import socket, sys; from mlkit.grading.runner import Runner; " \
           "Runner().serve(socket.socket(fileno=int(sys.argv[1])))"
@@ -214,6 +215,38 @@ class TestAsIfInOneProcess:
                          "assert not isinstance(m, (int, float, list))",
                       {"grade": True, "points": 1})]
         assert _failed(check_notebook(cells, student)) == []
+
+
+def _inputs_compared_after_the_call(notebook):
+    """``(grade_id, name)`` of arrays a test cell passes to a student's function and then
+    compares with ``np.array_equal`` as they are, not through ``as_left``."""
+    students = {node.name for cell in notebook.cells if cell.metadata.get("nbgrader", {}).get(
+        "solution") for node in ast.parse(cell.source).body if isinstance(node, ast.FunctionDef)}
+    found = []
+    for cell in notebook.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution"):
+            continue
+        calls = [node for node in ast.walk(ast.parse(cell.source)) if isinstance(node, ast.Call)]
+        passed = {arg.id for call in calls
+                  if isinstance(call.func, ast.Name) and call.func.id in students
+                  for arg in [*call.args, *(k.value for k in call.keywords)]
+                  if isinstance(arg, ast.Name)}
+        found += [(meta["grade_id"], arg.id) for call in calls
+                  if isinstance(call.func, ast.Attribute) and call.func.attr == "array_equal"
+                  for arg in call.args if isinstance(arg, ast.Name) and arg.id in passed]
+    return found
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_a_test_of_an_unchanged_input_reads_it_with_as_left(assignment):
+    """An array a test cell passes to a student's function is compared afterwards as_left(it).
+
+    When graded, the test cell's own array keeps its value whatever the call
+    did: compared as it is, it would always look unchanged.
+    """
+    notebook = read(ROOT / "solutions" / assignment / f"{assignment}.ipynb")
+    assert _inputs_compared_after_the_call(notebook) == []
 
 
 class TestAttacks:
