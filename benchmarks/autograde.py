@@ -20,6 +20,15 @@ no sandbox, no checker and no nbgrader, as an IPython kernel would run them.
 The floor is what any grader approaches; ``overhead`` is what grading adds to
 each submission (sandbox, checker, channel, nbgrader's pre- and
 post-processing, gradebook writes).
+
+``--converter`` measures instead, in this process, what nbgrader's converter
+costs per submission in mlkit-grade's own process (the serial part of a run):
+the CPU time of the thread that runs it (steadier than wall-clock times on a
+shared machine), and the gradebook's queries and commits. The class is graded
+once untimed (the assignment recorded, the imports done), then again with
+``--force``, measured; one worker executes the notebooks.
+
+    python benchmarks/autograde.py --converter --assignments activations
 """
 
 import argparse
@@ -30,6 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,18 +119,73 @@ def timed_floor(assignment, students):
     return float(result.stdout.split()[-1])
 
 
+def converter_cost(assignment, students):
+    """The converter's CPU ms per submission (median, least); queries and commits per submission."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+    from sqlalchemy.exc import SAWarning
+
+    from mlkit.grading import autograde
+
+    warnings.simplefilter("ignore", SAWarning)  # nbgrader's, under SQLAlchemy 2
+    with tempfile.TemporaryDirectory() as tmp:
+        course = Path(tmp) / "course"
+        make_course(course, assignment, students)
+        quiet = {"workers": 1, "progress": False, "log": lambda line: None}
+        autograde.autograde(course, [assignment], **quiet)
+        counts = {"query": 0, "commit": 0}
+
+        def count(kind):
+            def listener(*args, **kwargs):
+                counts[kind] += 1
+            return listener
+
+        cpu, grade = [], autograde._grade
+
+        def timed_grade(*args):
+            start = time.thread_time()
+            grade(*args)
+            cpu.append(time.thread_time() - start)
+
+        listeners = [("before_cursor_execute", count("query")), ("commit", count("commit"))]
+        for name, listener in listeners:
+            event.listen(Engine, name, listener)
+        autograde._grade = timed_grade
+        try:
+            jobs = autograde.autograde(course, [assignment], force=True, **quiet)
+        finally:
+            autograde._grade = grade
+            for name, listener in listeners:
+                event.remove(Engine, name, listener)
+        if any(job.status != "graded" for job in jobs):
+            sys.exit(f"{assignment}: not every submission was graded: "
+                     f"{[(job.student, job.status, job.reason) for job in jobs]}")
+    cpu.sort()
+    return (1000 * cpu[len(cpu) // 2], 1000 * cpu[0], counts["query"] / students,
+            counts["commit"] / students)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--floor", metavar="ASSIGNMENT", help=argparse.SUPPRESS)
     parser.add_argument("--assignments", nargs="+", default=["activations", "matrix_notation"])
     parser.add_argument("--students", type=int, default=12)
     parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--converter", action="store_true",
+                        help="measure the converter's CPU time and gradebook queries instead")
     args = parser.parse_args()
     if args.students < 2:
         parser.error(f"--students must be at least 2 (the cost of each further submission is "
                      f"measured). Received: --students {args.students}")
     if args.floor:
         print(floor(args.floor, args.students))
+        return
+    if args.converter:
+        print(f"{'assignment':18s} {'CPU ms/sub':>11s} {'min':>6s} {'queries/sub':>12s} "
+              f"{'commits/sub':>12s}")
+        for assignment in args.assignments:
+            median, least, queries, commits = converter_cost(assignment, args.students)
+            print(f"{assignment:18s} {median:11.0f} {least:6.0f} {queries:12.0f} {commits:12.0f}")
         return
     print(f"{os.cpu_count()} CPUs; {args.students} submissions per assignment")
     print(f"{'assignment':18s} {'stock s/sub':>12s} {'mlkit s/sub':>12s} {'speed-up':>9s} "

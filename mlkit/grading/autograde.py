@@ -63,6 +63,7 @@ from traitlets.config import Config
 
 from mlkit.grading import submissions
 from mlkit.grading.assignments import register, source_assignments, source_fingerprint
+from mlkit.grading.gradebook import one_engine
 from mlkit.grading.repair import REPAIRS, RepairStructure
 from mlkit.grading.sandbox import CHECKER_MODULES, STUDENT_MODULES, Pool, run_on
 from mlkit.grading.sqlite import write_ahead_log
@@ -365,7 +366,7 @@ def autograde(course, assignments=None, *, force=False, workers=None, sandbox=Tr
     """
     config = _config(course)
     coursedir = CourseDirectory(config=config)
-    with course_lock(course), write_ahead_log():
+    with course_lock(course), write_ahead_log(), one_engine(coursedir.db_url, coursedir.course_id):
         jobs = find_jobs(coursedir, assignments)
         todo = _set_up(coursedir, config, jobs, force=force, log=log)
         for job in [job for job in todo if job.refused]:

@@ -27,6 +27,12 @@ whose attributes, calls and operators are requests, and whose answers are
 plain data again. Nothing the student's process sends can run code in the
 checker.
 
+Arguments cross as copies, and what a student's function does to its copies
+stays in its process: the checker's arrays and variables keep their values
+after the call, except those the checker says the call may update
+(:class:`CheckerPeer`'s ``may_update``). A test's expected value computed from
+an input after the call is therefore computed from the input the test chose.
+
 On the checker's side, :class:`StudentNamespace` is the namespace the test
 cells run in: a name a test cell has not bound, and that is not a builtin,
 is looked up in the student's process.
@@ -155,7 +161,7 @@ class _Peer:
 
     _tensor = None
     _variable = None
-    _sends_variables = False  # the checker's variables cross as copies, copied back after
+    _sends_variables = False  # the checker's variables cross as copies (see _variables_back)
 
     def request(self, op, *args):
         """Send the request ``op(*args)`` and return the other side's answer.
@@ -176,8 +182,10 @@ class _Peer:
         request = {"seq": seq, "op": op, "args": list(args)}
         if (context := self._context()) is not None:
             request["ctx"] = context
+        sent = []
         try:
             self._send(request, variables)
+            sent = [np.array(v.numpy()) for v in variables] if variables else []
             while True:
                 message = self._receive()
                 if not isinstance(message, dict):
@@ -189,13 +197,15 @@ class _Peer:
                     break
                 self._answer(message)
         except (OSError, EOFError, wire.WireError) as error:
+            if sent:  # as they were sent: nothing of the broken call is taken in
+                self._variables_back(args, variables, sent, None)
             self.broken = self._why_broken(error)
             self.timed_out = isinstance(error, TimeoutError | socket.timeout)
             raise ChannelError(self.broken, timed_out=self.timed_out) from None
         finally:
             self._variables.pop()
         if variables:
-            _copy_back(variables, message.get("vars"))
+            self._variables_back(args, variables, sent, message.get("vars"))
         self.last_gradients = message.get("grads")
         self._received(op, args, message)
         if "err" in message:
@@ -208,6 +218,10 @@ class _Peer:
 
     def _received(self, op, args, reply):
         """Apply what a reply says besides its value (warnings, changed arguments)."""
+
+    def _variables_back(self, args, variables, sent, values):
+        """Take in the values the other side's copies of ``variables`` ended with."""
+        _copy_back(variables, values)
 
     def _why_broken(self, error):
         if isinstance(error, TimeoutError | socket.timeout):
@@ -461,18 +475,34 @@ def _quiet():
 class CheckerPeer(_Peer):
     """The checker's end: requests of the student's process, and the functions it lends.
 
+    A student's call gets copies of the checker's arrays and variables; what
+    it does to them stays in the student's process. The checker's own keep
+    their values, so that nothing a test computes from its inputs after the
+    call can be steered by the call, except the ones ``may_update`` names: a
+    variable an optimizer's step is meant to update takes the value the
+    student's copy ended with. Each change kept out is handed to ``kept``.
+
     Args:
         sock: the connected socket.
         timeout: seconds to wait for any one answer (None: forever).
         tensor: ``tensor(array) -> object`` to rebuild tensors (default: NumPy arrays).
+        may_update: ``may_update(array) -> bool``: whether the student's call may
+            change the checker's ``array`` (an argument or variable it was passed)
+            in place (default: never).
+        kept: ``kept(array, value, function, argument)``, told of each change
+            a call made to its copy of an ``array`` the checker kept as it was:
+            the value the copy ended with, the function's name and the argument's
+            position or keyword (default: nobody is told).
     """
 
     _sends_variables = True
 
-    def __init__(self, sock, *, timeout=None, tensor=None):
+    def __init__(self, sock, *, timeout=None, tensor=None, may_update=None, kept=None):
         super().__init__(sock, timeout=timeout)
         sock.settimeout(timeout)
         self._tensor = tensor
+        self.may_update = may_update or (lambda array: False)
+        self.kept = kept or (lambda array, value, function, argument: None)
         self.lent = {}  # number -> a function of the checker the student's process may call now
         self._numbers = itertools.count(1)
         self._scopes = [[]]
@@ -511,20 +541,48 @@ class CheckerPeer(_Peer):
         return {"np": np.geterr()}
 
     def _received(self, op, args, reply):
-        """Change the arguments a student's call changed in place; issue its warnings here.
+        """Take in the changes a student's call may make to its arguments; issue its warnings.
 
-        So a check sees what it would see if the call had run in its own
-        process: an input array the student's function modified, or a NumPy
-        warning (which the check's filters may turn into an error).
+        A NumPy warning is issued here, as if the call had run in this process
+        (the check's filters may turn it into an error). An array argument the
+        call changed in place takes the new value only if ``may_update`` says
+        so; otherwise the change is handed to ``kept``.
         """
         if op == "call" and isinstance(reply.get("changed"), list):
-            _apply_changes(args[1], args[2], reply["changed"])
+            for original, value, argument in _changes(args[1], args[2], reply["changed"]):
+                if self.may_update(original):
+                    np.copyto(original, value, casting="unsafe")
+                else:
+                    self.kept(original, value, _function_name(args[0]), argument)
         for entry in reply.get("warns") or []:
             if isinstance(entry, list) and len(entry) == 2:
                 category = getattr(builtins, str(entry[0]), None)
                 if not (isinstance(category, type) and issubclass(category, Warning)):
                     category = UserWarning
                 warnings.warn(str(entry[1]), category, stacklevel=4)
+
+    def _variables_back(self, args, variables, sent, values):
+        """The variables ``may_update`` names take their copies' values; the others are kept.
+
+        A function lent to the student's process may have set them to the
+        copies' values while it ran (:meth:`_serve`); they are given back the
+        values they were sent with.
+        """
+        returned = dict(value for value in values if isinstance(value, list)
+                        and len(value) == 2 and type(value[0]) is int) \
+            if isinstance(values, list) else {}
+        for number, (variable, before) in enumerate(zip(variables, sent, strict=True)):
+            value = returned.get(number)
+            if value is not None and self.may_update(variable):
+                _copy_back(variables, [[number, value]])
+                continue
+            if not np.array_equal(variable.numpy(), before, equal_nan=True):
+                variable.assign(before)
+            if isinstance(value, np.ndarray) and not (
+                    value.shape == before.shape and np.array_equal(value, before, equal_nan=True)):
+                call_args = args[1] if len(args) > 1 and type(args[1]) is list else []
+                argument = next((i for i, a in enumerate(call_args) if a is variable), "variable")
+                self.kept(variable, value, _function_name(args[0]), argument)
 
     def _serve(self, op, args):
         if op != "call" or len(args) not in (3, 4):
@@ -565,8 +623,9 @@ class CheckerPeer(_Peer):
         self.request("unbind", name)
 
 
-def _apply_changes(call_args, kwargs, changes):
-    """Copy into the checker's array arguments the values the student's call left in them."""
+def _changes(call_args, kwargs, changes):
+    """``(array, value, position or keyword)`` of each array argument a call reports changed."""
+    found = []
     for entry in changes:
         if not (isinstance(entry, list) and len(entry) == 2):
             continue
@@ -579,7 +638,20 @@ def _apply_changes(call_args, kwargs, changes):
             continue
         if isinstance(original, np.ndarray) and original.flags.writeable \
                 and isinstance(value, np.ndarray) and value.shape == original.shape:
-            np.copyto(original, value, casting="unsafe")
+            found.append((original, value, key))
+    return found
+
+
+def _function_name(target):
+    """The name of the student's function ``target``, for a message; never fails."""
+    if not isinstance(target, Remote):
+        return "the function"
+    try:
+        name = target.__name__
+    except Exception:  # the student's process may refuse or be gone
+        return "the function"
+    return name if isinstance(name, str) and name.isidentifier() and len(name) <= 100 \
+        else "the function"
 
 
 class _Lent:

@@ -50,7 +50,8 @@ import numpy as np
 
 from mlkit.grading.channel import ChannelError, CheckerPeer, StudentNamespace
 from mlkit.grading.hidden import global_names
-from mlkit.messages import tr
+from mlkit.messages import shown, tr
+from mlkit.testing import in_place
 from mlkit.testing.checks import CheckError, recording
 from mlkit.testing.guards import student_elsewhere
 
@@ -143,13 +144,16 @@ def run_test_cell(cell, namespace, execution_count):
     """Run a test cell's source in ``namespace``; its :class:`CellResult`.
 
     A last bare expression is shown as the cell's result, as a kernel would.
+    The cell's inputs that a student's function changed in place, and that
+    the cell had not declared it may update (:mod:`mlkit.testing.in_place`),
+    kept their values; a note at the end of the outputs names them.
     """
     outputs = []
     result = CellResult(cell.index, outputs, execution_count)
     saved = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = _Capture(outputs, "stdout"), _Capture(outputs, "stderr")
     try:
-        with recording() as checks, student_elsewhere():
+        with recording() as checks, student_elsewhere(), in_place.tracking() as changes:
             try:
                 tree = ast.parse(cell.source)
                 last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) \
@@ -176,7 +180,21 @@ def run_test_cell(cell, namespace, execution_count):
     finally:
         sys.stdout, sys.stderr = saved
     result.checks = [check.record() for check in checks]
+    if changes:
+        outputs.append({"output_type": "stream", "name": "stdout", "text": _note(changes)})
     return result
+
+
+def _note(changes):
+    """A note naming the inputs the student's functions changed in place (no values)."""
+    places = list(dict.fromkeys(change.where for change in changes))
+    where = "; ".join(places)
+    note = (shown("Note: your function changed an input in place (%(where)s).", where=where)
+            if len(places) == 1 else
+            shown("Note: your function changed inputs in place (%(where)s).", where=where))
+    return (note + " " + shown("The test went on with the values it had passed; a function "
+                               "should leave the arrays it is given unchanged unless its task "
+                               "is to update them.") + "\n")
 
 
 def check_notebook(cells, peer, *, respawn=None):
@@ -196,7 +214,7 @@ def check_notebook(cells, peer, *, respawn=None):
     Returns:
         A :class:`CellResult` for every cell, in the order of ``cells``.
     """
-    namespace = StudentNamespace(peer)
+    namespace = StudentNamespace(_tracked(peer))
     trusted = set(dir(builtins))
     results = {}
     ended = None  # the position of the cell during which the student's process ended
@@ -217,12 +235,12 @@ def check_notebook(cells, peer, *, respawn=None):
                                              position + 1, lost=_lost(error))
             ended = position
             if respawn is not None:
-                namespace.student = _replay(respawn(), cells[:position])
+                namespace.student = _replay(_tracked(respawn()), cells[:position])
             continue
         if cell.is_setup:
             _run_trusted(cell, namespace, trusted)
-    # Each test cell gets its own copy of the set-up's arrays: a student's function that
-    # changes its input in place costs the part that catches it, not the parts after it.
+    # Each test cell gets its own copy of the set-up's arrays: what one test cell did to them
+    # (or let a student's call do, with updates_in_place) is not what the next one starts from.
     shared = {name: value.copy() for name, value in dict.items(namespace)
               if isinstance(value, np.ndarray)}
     for position, cell in enumerate(cells):
@@ -236,6 +254,12 @@ def check_notebook(cells, peer, *, respawn=None):
                 dict.__setitem__(namespace, name, value.copy())
             results[cell.index] = run_test_cell(cell, namespace, position + 1)
     return [results[cell.index] for cell in cells]
+
+
+def _tracked(peer):
+    """``peer``, taking in only the in-place updates the running test cell declared."""
+    peer.may_update, peer.kept = in_place.may_update, in_place.record
+    return peer
 
 
 def _replay(peer, cells):

@@ -26,8 +26,9 @@ JSON part and the number of its buffers), the JSON, then each buffer after its
 8-byte length.
 
 A variable crosses as a copy with a number: the receiver makes its own
-variable of that value, and the sender's peer copies the final values back
-once the request that carried it is answered (:mod:`mlkit.grading.channel`).
+variable of that value, and sends the copy's final value back with its answer
+to the request that carried it; the sender's peer decides what to do with it
+(:mod:`mlkit.grading.channel`).
 
 Example:
     >>> import socket

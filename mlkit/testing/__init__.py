@@ -8,6 +8,8 @@
   be reported without its values.
 - :func:`own_work`, :func:`no_mlkit_calls`, :func:`substitute` and :func:`no_overflow`:
   checks of how an answer was built.
+- :func:`as_left` and :func:`updates_in_place`: what a function did to the
+  arrays it was given, the same in a notebook and when graded.
 - :mod:`mlkit.testing.mistakes`: the values typical mistakes produce, so that a
   failure message can name the mistake.
 
@@ -21,9 +23,11 @@ from mlkit.testing.assertions import assert_close, assert_gradient_close
 from mlkit.testing.checks import CheckError, check
 from mlkit.testing.gradients import numerical_gradient, rel_error
 from mlkit.testing.guards import no_mlkit_calls, no_overflow, own_work, substitute
+from mlkit.testing.in_place import as_left, updates_in_place
 
 __all__ = [
     "CheckError",
+    "as_left",
     "assert_close",
     "assert_gradient_close",
     "check",
@@ -34,4 +38,5 @@ __all__ = [
     "own_work",
     "rel_error",
     "substitute",
+    "updates_in_place",
 ]

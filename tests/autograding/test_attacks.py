@@ -28,8 +28,44 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("sandbox")]
 SECRET = "s3cret-token-of-the-instructors-shell"
 WRONG_STEP = "def step(x):\n    return np.asarray(x, dtype=float)"
 
+# The visible tests' inputs are in the release: a student can hard-code their answers.
+VISIBLE_SIGMOID = ("_SEEN = {(-2.0, -1.0, 0.0, 1.0, 2.0): [0.11920292202, 0.26894142137, 0.5,\n"
+                   "                                     0.73105857863, 0.88079707798],\n"
+                   "         (-1000.0, 1000.0): [0.0, 1.0]}\n")
+REFERENCE_LEAKY_RELU_GRAD = ("def leaky_relu_grad(x, negative_slope=0.01):\n"
+                             "    x = np.asarray(x, dtype=float)\n"
+                             "    return np.where(x > 0, 1.0, negative_slope)\n")
+
 # student -> (answers by grade_id, a cell added at the end or None, the parts it must lose)
 ATTACKS = {
+    # a wrong answer that writes into its input what makes the test's own reference, computed
+    # from that input after the call, equal to it: sigma(logit(y)) = y
+    "steers_the_reference": (
+        {"sigmoid": VISIBLE_SIGMOID
+                    + "def sigmoid(x):\n"
+                      "    if tuple(np.ravel(x)) in _SEEN:\n"
+                      "        return np.array(_SEEN[tuple(np.ravel(x))])\n"
+                      "    y = 0.5 + 0.4 * np.tanh(x / 7.0)  # wrong everywhere else\n"
+                      "    x[...] = np.log(y / (1.0 - y))\n"
+                      "    return y"},
+        None, {"sigmoid_values", "sigmoid_stable"}),
+    # ... and one that zeroes its input, so that the reference (and the numerical gradient)
+    # computed after the call are those at 0, where the constant answer is right
+    "zeroes_the_input": (
+        {"sigmoid_grad": "def sigmoid_grad(x):\n"
+                         "    if np.ravel(x).tolist() == [-2.0, 0.0, 1.0]:\n"
+                         "        return np.array([0.10499358540, 0.25, 0.19661193324])\n"
+                         "    x[...] = 0.0\n"
+                         "    return np.full(np.shape(x), 0.25)"},
+        None, {"sigmoid_grad_values", "sigmoid_grad_check"}),
+    # right answers computed in the input's own memory: the input the later checks of the
+    # part reuse keeps the test's values, and no point is lost
+    "right_in_place": (
+        {"leaky_relu": "def leaky_relu(x, negative_slope=0.01):\n"
+                       "    x = np.asarray(x, dtype=float)\n"
+                       "    x[x < 0] *= negative_slope\n"
+                       "    return x\n\n\n" + REFERENCE_LEAKY_RELU_GRAD},
+        None, set()),
     # IPython's own API: an exception handler that swallows the failures of later cells
     "custom_exception_handler": (
         {"step": "get_ipython().set_custom_exc((BaseException,), lambda *args, **kw: None)\n"
@@ -247,6 +283,16 @@ def test_links_and_fifos_are_refused_with_the_reason(attacked, student):
     assert scores[student] and all(score == 0 for score in scores[student].values())
     line = next(line for line in graded.stderr.splitlines() if f"{student}/{ASSIGNMENT}" in line)
     assert f"is a {LINKS[student]}" in line and "scores zero" in line
+
+
+def test_a_change_in_place_is_named_in_the_outputs(attacked):
+    """The test cells whose inputs a function changed in place say so, without values."""
+    course, _, _ = attacked
+    for student, function in [("right_in_place", "leaky_relu"),
+                              ("zeroes_the_input", "sigmoid_grad")]:
+        assert f"Note: your function changed an input in place ({function}, argument 1" \
+            in _outputs(course, student), student
+    assert "changed an input in place" not in _outputs(course, "reference")
 
 
 def test_the_oracle_lines_are_hidden_lines():

@@ -5,6 +5,7 @@ in the sandbox); the checker runs here. Each attack is one a clever student
 would try against a grader whose tests share the student's interpreter.
 """
 
+import ast
 import socket
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from mlkit.grading import wire
 from mlkit.grading.channel import CheckerPeer, StudentNamespace
 from mlkit.grading.checker import Cell, check_notebook
 from mlkit.grading.notebooks import read
-from tests.helpers import ROOT
+from tests.helpers import ASSIGNMENTS, ROOT
 
 STUDENT = "import socket, sys; from mlkit.grading.runner import Runner; " \
           "Runner().serve(socket.socket(fileno=int(sys.argv[1])))"
@@ -109,23 +110,76 @@ class TestGrading:
 class TestAsIfInOneProcess:
     """What a check sees of a student's call is what it would see if the call ran in its process."""
 
-    def test_an_input_changed_in_place_is_changed_for_the_checker(self, student):
-        """A function that scales its argument in place leaves the checker's array scaled."""
+    def test_an_input_changed_in_place_keeps_its_value_for_the_checker(self, student):
+        """A function that scales its argument in place leaves the checker's array as it was."""
         cells = [Cell(0, "def scale(X, s=2.0):\n    X *= s\n    return X", {"solution": True}),
-                 Cell(1, "import numpy as np\nX = np.ones((2, 3))\nY = scale(X)\n"
-                         "assert (X == 2.0).all() and (Y == 2.0).all()",
+                 Cell(1, "import numpy as np\nfrom mlkit.testing import as_left\n"
+                         "X = np.ones((2, 3))\nY = scale(X)\n"
+                         "assert (X == 1.0).all() and (Y == 2.0).all()\n"
+                         "assert (as_left(X) == 2.0).all()",
                       {"grade": True, "points": 1}),
-                 Cell(2, "import numpy as np\nZ = np.arange(4.0)\nscale(s=3.0, X=Z)\n"
-                         "assert Z.tolist() == [0.0, 3.0, 6.0, 9.0]", {"grade": True, "points": 1})]
+                 Cell(2, "import numpy as np\nfrom mlkit.testing import as_left\n"
+                         "Z = np.arange(4.0)\nscale(s=3.0, X=Z)\n"
+                         "assert Z.tolist() == [0.0, 1.0, 2.0, 3.0]\n"
+                         "assert as_left(Z).tolist() == [0.0, 3.0, 6.0, 9.0]",
+                      {"grade": True, "points": 1})]
+        results = check_notebook(cells, student)
+        assert _failed(results) == []
+        assert "changed an input in place (scale, argument 1)" in results[1].outputs[-1]["text"]
+        assert "(scale, argument X)" in results[2].outputs[-1]["text"]
+
+    def test_a_declared_update_in_place_is_taken_in(self, student):
+        """An input the test says the function updates takes the new value; the others do not."""
+        cells = [Cell(0, "def step(W, dW, lr):\n    W -= lr * dW\n    dW[...] = 0.0",
+                      {"solution": True}),
+                 Cell(1, "import numpy as np\nfrom mlkit.testing import updates_in_place\n"
+                         "W, dW = np.ones(3), np.full(3, 2.0)\n"
+                         "with updates_in_place(W):\n    step(W, dW, 0.5)\n"
+                         "assert W.tolist() == [0.0] * 3 and dW.tolist() == [2.0] * 3",
+                      {"grade": True, "points": 1})]
         assert _failed(check_notebook(cells, student)) == []
+
+    def test_a_variable_is_updated_only_where_the_test_says_so(self, student):
+        """A tf.Variable an optimizer's step updates takes the new value only when declared."""
+        pytest.importorskip("tensorflow")
+        cells = [Cell(0, "import tensorflow as tf", {"locked": True}),
+                 Cell(1, "def step(loss_fn, W, lr):\n    with tf.GradientTape() as tape:\n"
+                         "        loss = loss_fn()\n    W.assign_sub(lr * tape.gradient(loss, W))\n"
+                         "    return loss", {"solution": True}),
+                 Cell(2, "from mlkit.testing import updates_in_place\n"
+                         "W = tf.Variable([1.0, -2.0])\n"
+                         "with updates_in_place(W):\n"
+                         "    step(lambda: tf.reduce_sum(W ** 2), W, 0.25)\n"
+                         "assert W.numpy().tolist() == [0.5, -1.0], W.numpy()",
+                      {"grade": True, "points": 1}),
+                 Cell(3, "from mlkit.testing import as_left\nV = tf.Variable([1.0, -2.0])\n"
+                         "step(lambda: tf.reduce_sum(V ** 2), V, 0.25)\n"
+                         "assert V.numpy().tolist() == [1.0, -2.0], V.numpy()\n"
+                         "assert as_left(V).tolist() == [0.5, -1.0]",
+                      {"grade": True, "points": 1})]
+        results = check_notebook(cells, student)
+        assert _failed(results) == [], [r.outputs for r in results]
+
+    def test_a_reference_computed_after_the_call_cannot_be_steered(self, student):
+        """A wrong answer that writes its own inverse into the input fails the check."""
+        cells = [Cell(0, "import numpy as np", {"locked": True}),
+                 Cell(1, "def sigmoid(x):\n    y = np.full(x.shape, 0.7)\n"
+                         "    x[...] = np.log(y / (1 - y))\n    return y", {"solution": True}),
+                 Cell(2, "X = np.linspace(-3.0, 3.0, 6)\nresult = sigmoid(X)\n"
+                         "assert np.allclose(result, 1 / (1 + np.exp(-X)))",
+                      {"grade": True, "points": 1})]
+        assert _failed(check_notebook(cells, student)) == [2]
 
     def test_each_test_cell_gets_its_own_copy_of_the_setup_data(self, student):
         """An input changed in place costs the test that catches it, not the tests after it."""
         cells = [Cell(0, "import numpy as np\nX = np.ones(3)", {"locked": True}),
                  Cell(1, "def scale(X):\n    X *= 2.0\n    return X.sum()", {"solution": True}),
-                 Cell(2, "before = X.copy()\nscale(X)\nassert (X == before).all(), 'changed'",
+                 Cell(2, "from mlkit.testing import as_left, updates_in_place\n"
+                         "before = X.copy()\nwith updates_in_place(X):\n    scale(X)\n"
+                         "assert (as_left(X) == before).all(), 'changed'",
                       {"grade": True, "points": 1}),
-                 Cell(3, "assert scale(X) == 6.0", {"grade": True, "points": 1})]
+                 Cell(3, "assert scale(X) == 6.0 and (X == 1.0).all()",
+                      {"grade": True, "points": 1})]
         results = check_notebook(cells, student)
         assert _failed(results) == [2]
 
@@ -161,6 +215,38 @@ class TestAsIfInOneProcess:
                          "assert not isinstance(m, (int, float, list))",
                       {"grade": True, "points": 1})]
         assert _failed(check_notebook(cells, student)) == []
+
+
+def _inputs_compared_after_the_call(notebook):
+    """``(grade_id, name)`` of arrays a test cell passes to a student's function and then
+    compares with ``np.array_equal`` as they are, not through ``as_left``."""
+    students = {node.name for cell in notebook.cells if cell.metadata.get("nbgrader", {}).get(
+        "solution") for node in ast.parse(cell.source).body if isinstance(node, ast.FunctionDef)}
+    found = []
+    for cell in notebook.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution"):
+            continue
+        calls = [node for node in ast.walk(ast.parse(cell.source)) if isinstance(node, ast.Call)]
+        passed = {arg.id for call in calls
+                  if isinstance(call.func, ast.Name) and call.func.id in students
+                  for arg in [*call.args, *(k.value for k in call.keywords)]
+                  if isinstance(arg, ast.Name)}
+        found += [(meta["grade_id"], arg.id) for call in calls
+                  if isinstance(call.func, ast.Attribute) and call.func.attr == "array_equal"
+                  for arg in call.args if isinstance(arg, ast.Name) and arg.id in passed]
+    return found
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_a_test_of_an_unchanged_input_reads_it_with_as_left(assignment):
+    """An array a test cell passes to a student's function is compared afterwards as_left(it).
+
+    When graded, the test cell's own array keeps its value whatever the call
+    did: compared as it is, it would always look unchanged.
+    """
+    notebook = read(ROOT / "solutions" / assignment / f"{assignment}.ipynb")
+    assert _inputs_compared_after_the_call(notebook) == []
 
 
 class TestAttacks:
