@@ -15,14 +15,10 @@ returns a :class:`MistakeTable`, a dict that also knows its section, so that
 import functools
 import inspect
 import os
-import re
 
 import numpy as np
 
 __all__ = ["MistakeTable", "explained_in", "section_url", "stability_section"]
-
-# function name -> (chapter, label of the section on computing it stably), from explained_in
-_STABILITY = {}
 
 
 def section_url(chapter, label):
@@ -95,8 +91,8 @@ def explained_in(chapter, label, sections=None, *, stability=None):
         sections: ``{keyword: label}``: a mistake whose description contains
             the keyword (e.g. ``"max shift"``) is explained in that section instead.
         stability: the label of the section on computing the function stably,
-            which :func:`~mlkit.testing.no_overflow` links to (see
-            :func:`stability_section`).
+            which :func:`~mlkit.testing.no_overflow` links to when a test cell
+            names this function as ``explained_by`` (see :func:`stability_section`).
 
     Example:
         >>> @explained_in("softmax", "softmax-scores", {"max shift": "softmax-max-shift"})
@@ -110,9 +106,6 @@ def explained_in(chapter, label, sections=None, *, stability=None):
     keywords = dict(sections or {})
 
     def decorate(function):
-        if stability:
-            _STABILITY[function.__name__] = (chapter, stability)
-
         @functools.wraps(function)
         def wrapper(*args, **kwargs):
             inputs = _plain_copy((list(args), dict(kwargs)))
@@ -123,6 +116,7 @@ def explained_in(chapter, label, sections=None, *, stability=None):
                 sections[description] = found[0] if found else label
             return MistakeTable(mistakes, chapter, sections, label, inputs=inputs,
                                 catalogue=wrapper)
+        wrapper.stability = (chapter, stability) if stability else None
         return wrapper
     return decorate
 
@@ -153,17 +147,24 @@ def _plain_copy(value):
         return None
 
 
-def stability_section(what):
-    """The link to the section on computing stably the function ``what`` starts with, or None.
+def stability_section(catalogue):
+    """The link to the book's section on computing stably what a mistakes function is about.
 
     Args:
-        what: a description such as ``"softmax(X) for scores of +-1000"``.
+        catalogue: a function of :mod:`mlkit.testing.mistakes` (decorated with
+            :func:`explained_in`).
+
+    Returns:
+        The section's address, or None when the function names no such section.
 
     Example:
-        >>> import mlkit.testing.mistakes
-        >>> stability_section("softmax(X) for scores of +-1000")
+        >>> from mlkit.testing import mistakes
+        >>> stability_section(mistakes.softmax)
         'book/softmax.html#softmax-max-shift'
+        >>> stability_section(mistakes.step) is None
+        True
     """
-    name = re.match(r"\s*(\w+)", what)
-    found = _STABILITY.get(name.group(1)) if name else None
-    return section_url(*found) if found else None
+    if not hasattr(catalogue, "stability"):
+        raise TypeError("`explained_by` must be a function of mlkit.testing.mistakes. "
+                        f"Received: {catalogue!r}")
+    return section_url(*catalogue.stability) if catalogue.stability else None

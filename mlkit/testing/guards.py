@@ -196,7 +196,7 @@ def own_work(namespace, part, *, uses=(), backend="numpy"):
 
 
 @contextlib.contextmanager
-def no_overflow(what, *, hint=None):
+def no_overflow(what, *, hint=None, explained_by=None):
     """Fail if the NumPy code in the block overflows, divides by zero or makes a NaN.
 
     NumPy only warns when ``exp`` overflows or ``log`` meets 0; inside this
@@ -206,6 +206,9 @@ def no_overflow(what, *, hint=None):
     Args:
         what: what is being computed, e.g. ``"sigmoid(x) for x = -1000"``.
         hint: a sentence on how to make the computation stable.
+        explained_by: the function of :mod:`mlkit.testing.mistakes` for what is
+            computed (``mistakes.sigmoid``): the failure links to the book's
+            section on computing it stably, when it has one.
 
     Raises:
         AssertionError: naming the floating-point problem and ``hint``.
@@ -217,6 +220,7 @@ def no_overflow(what, *, hint=None):
         ...
         mlkit.testing.checks.CheckError: exp(1000) is not numerically stable: overflow ... in exp.
     """
+    link = None if explained_by is None else stability_section(explained_by)
     try:
         with np.errstate(over="raise", divide="raise", invalid="raise"), \
                 warnings.catch_warnings():
@@ -227,7 +231,6 @@ def no_overflow(what, *, hint=None):
         if hint:
             summary = tr("%(problem)s. Hint: %(hint)s", problem=summary, hint=hint.rstrip("."))
         message = translated(summary) + "."
-        link = stability_section(what)
         if link:
             message += "\n" + shown("Read about it in the book: %(link)s", link=link)
         raise CheckError(message, summary=summary, link=link) from None

@@ -288,6 +288,26 @@ class TestNoOverflow:
         with pytest.raises(AssertionError, match=message), no_overflow("exp(1000)"):
             np.exp(np.array([1000.0]))
 
+    def test_links_the_section_of_the_function_it_is_explained_by(self):
+        """With ``explained_by``, the failure links to the book's section on computing that
+        function stably; the link comes from the mistakes function, not from ``what``'s words."""
+        from mlkit.testing import mistakes
+
+        with pytest.raises(AssertionError) as info, \
+                no_overflow("the scores' probabilities", explained_by=mistakes.softmax):
+            np.exp(np.array([1000.0]))
+        assert info.value.link == "book/softmax.html#softmax-max-shift"
+        assert str(info.value).endswith("book/softmax.html#softmax-max-shift")
+        with pytest.raises(AssertionError) as info, no_overflow("softmax(X) for +-1000"):
+            np.exp(np.array([1000.0]))
+        assert info.value.link is None  # no link guessed from the words
+
+    def test_explained_by_must_be_a_mistakes_function(self):
+        with pytest.raises(TypeError, match="`explained_by` must be a function of "
+                                            "mlkit.testing.mistakes"):
+            with no_overflow("exp", explained_by=np.exp):
+                pass
+
     def test_other_errors_pass_through(self):
         """An error that is not a floating-point problem propagates unchanged."""
         with pytest.raises(KeyError), no_overflow("lookup"):
