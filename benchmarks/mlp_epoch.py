@@ -1,7 +1,7 @@
 """Time one training epoch of the same MLP in mlkit's NumPy and TensorFlow versions and in Keras.
 
 The four contenders train the same network (784-256-128-10 ReLU by default,
-softmax cross-entropy from the logits, SGD with momentum, float32) on the same
+softmax cross-entropy from the logits, SGD with momentum 0.9, float32) on the same
 data with the same batch size (256 by default, as in the book's MNIST chapter):
 
 - ``numpy``: :class:`mlkit.numpy.MLP`;
@@ -34,7 +34,9 @@ but not in the (1 + k)-epoch run that follows would make one epoch look
 shorter than it is.
 
 ``--lecture`` times the lecture's configuration instead: 784-300-100-10, batches
-of 32, one thread, CPU clock (each can still be set by its own option).
+of 32 and plain SGD with learning rate 0.01 (what the lecture's
+``model.compile(..., optimizer="sgd")`` and ``model.fit`` use: Keras's defaults),
+one thread, CPU clock (each can still be set by its own option).
 
 Run it from the repository root, with the course's virtual environment::
 
@@ -62,11 +64,16 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lecture", action="store_true",
                         help="the lecture's configuration: --hiddens 300 100 --batch-size 32 "
-                             "--threads 1 --clock cpu, unless those options are given")
+                             "--momentum 0 --lr 0.01 (Keras's optimizer=\"sgd\") --threads 1 "
+                             "--clock cpu, unless those options are given")
     parser.add_argument("--hiddens", type=int, nargs="*", default=None,
                         help="widths of the hidden layers (default: 256 128)")
     parser.add_argument("--batch-size", type=int, default=None,
                         help="examples per step (default: 256, as in the book's MNIST chapter)")
+    parser.add_argument("--momentum", type=float, default=None,
+                        help="SGD's momentum (default: 0.9, as in the book's MNIST chapter)")
+    parser.add_argument("--lr", type=float, default=None,
+                        help="the learning rate (default: 0.1)")
     parser.add_argument("--n", type=int, default=60000,
                         help="training examples: the first n of MNIST's training set")
     parser.add_argument("--data", choices=["mnist", "random"], default="mnist",
@@ -99,6 +106,7 @@ def parse_args(argv=None):
 MNIST_TRAIN = 60000  # images in MNIST's training set
 # option -> (default, with --lecture)
 CONFIGURATIONS = {"hiddens": ([256, 128], [300, 100]), "batch_size": (256, 32),
+                  "momentum": (0.9, 0.0), "lr": (0.1, 0.01),
                   "threads": (None, 1), "clock": ("wall", "cpu")}
 
 
@@ -165,7 +173,7 @@ def mlkit_run(backend, X, y, args):
         from mlkit.tensorflow import MLP
 
     def make_run(num_epochs):
-        model = MLP(tuple(args.hiddens), lr=0.1, momentum=0.9, num_epochs=num_epochs,
+        model = MLP(tuple(args.hiddens), lr=args.lr, momentum=args.momentum, num_epochs=num_epochs,
                     batch_size=args.batch_size, seed=0)
         return lambda: model.fit(X, y)
 
@@ -185,7 +193,7 @@ def keras_run(X, y, args):
         [keras.Input(shape=(X.shape[1],))]
         + [keras.layers.Dense(units, activation="relu") for units in args.hiddens]
         + [keras.layers.Dense(10)])
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1, momentum=0.9),
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=args.lr, momentum=args.momentum),
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
                   metrics=["accuracy"])
 
@@ -309,7 +317,8 @@ def main(argv=None):
     if args.worker:
         return worker(args)
     network = "-".join(str(s) for s in [28 * 28, *args.hiddens, 10])
-    print(f"MLP {network} ReLU, SGD momentum 0.9, batch {args.batch_size}, float32, "
+    print(f"MLP {network} ReLU, SGD lr {args.lr} momentum {args.momentum}, "
+          f"batch {args.batch_size}, float32, "
           f"{args.n} examples ({args.data}), threads {args.threads or 'default'}, "
           f"{args.clock} clock;\n"
           f"one epoch = (best of {args.repeats} x {1 + args.epochs} epochs "

@@ -69,3 +69,13 @@ def test_bad_sizes_are_refused(bench, capsys, argv, message):
 def test_random_data_may_be_larger_than_mnist(bench):
     """--data random makes as many examples as asked."""
     assert bench.parse_args(["--data", "random", "--n", "70000"]).n == 70000
+
+
+def test_the_lecture_configuration_is_the_lectures_keras_defaults(bench):
+    """--lecture: 784-300-100-10, batch 32, plain SGD at lr 0.01 (optimizer="sgd"), one thread."""
+    args = bench.parse_args(["--lecture"])
+    assert (args.hiddens, args.batch_size, args.momentum, args.lr, args.threads, args.clock) == (
+        [300, 100], 32, 0.0, 0.01, 1, "cpu")
+    book = bench.parse_args([])
+    assert (book.hiddens, book.batch_size, book.momentum, book.lr) == ([256, 128], 256, 0.9, 0.1)
+    assert bench.parse_args(["--lecture", "--momentum", "0.9"]).momentum == 0.9

@@ -23,17 +23,23 @@ class MLP(contract.MLP):
         """One step of mini-batch SGD with momentum, as a function of the batch's rows."""
         mean_loss, loss_grad = self._loss_kernels[self.loss]
         params = [param for pair in self.params_ for param in pair]
-        velocities = [np.zeros_like(param) for param in params]
+        velocities = [np.zeros_like(param) for param in params] if momentum else None
         labels = None if self.loss == "mean_squared_error" else self._labels_of(Y)
+
+        def update(grads):
+            if velocities is None:  # plain SGD: theta <- theta - lr grad
+                for param, grad in zip(params, grads, strict=True):
+                    param -= lr * grad
+                return
+            for param, velocity, grad in zip(params, velocities, grads, strict=True):
+                velocity *= momentum  # v <- mu v - lr grad
+                velocity -= lr * grad
+                param += velocity  # theta <- theta + v
 
         def step(index):
             X_batch, Y_batch = X[index], Y[index]
             logits, caches = self._forward(X_batch)
-            grads = self.backward(loss_grad(Y_batch, logits), caches)
-            for param, velocity, grad in zip(params, velocities, _flat(grads), strict=True):
-                velocity *= momentum  # v <- mu v - lr grad
-                velocity -= lr * grad
-                param += velocity  # theta <- theta + v
+            update(_flat(self.backward(loss_grad(Y_batch, logits), caches)))
             right = 0 if labels is None else np.count_nonzero(self._labels(logits) == labels[index])
             return mean_loss(Y_batch, logits), right
 

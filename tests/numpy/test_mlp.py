@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from mlkit import numpy as mk
+from mlkit._training import initial_params
 from mlkit.testing import numerical_gradient, rel_error
 
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
@@ -269,3 +270,21 @@ class TestErrors:
         model = mk.MLP((2,), loss="mean_squared_error", num_epochs=1).fit(XOR_X, XOR_Y)
         with pytest.raises(AttributeError, match="use predict"):
             model.predict_proba(XOR_X)
+
+
+def test_plain_sgd_is_the_update_without_velocity():
+    """momentum=0: one step moves every parameter by -lr * its gradient, by hand."""
+    X = np.array([[0.5, -1.0], [2.0, 0.25], [-0.5, 1.5]])
+    y = np.array([0, 1, 1])
+    model = mk.MLP((3,), loss="binary_cross_entropy", lr=0.5, momentum=0.0, num_epochs=1,
+                batch_size=None, seed=0)
+    start = mk.MLP((3,), loss="binary_cross_entropy", lr=0.5, num_epochs=1, seed=0)
+    start.fit(X, y)
+    start.params_ = initial_params([2, 3, 1], 0)  # the weights fit starts from, for seed 0
+    logits, caches = start.forward(X)
+    probabilities = 1.0 / (1.0 + np.exp(-logits))
+    grads = start.backward((probabilities - y[:, None]) / len(X), caches)
+    model.fit(X, y)
+    for (W, b), (W0, b0), (dW, db) in zip(model.params_, start.params_, grads, strict=True):
+        np.testing.assert_allclose(W, W0 - 0.5 * dW, rtol=1e-12)
+        np.testing.assert_allclose(b, b0 - 0.5 * db, rtol=1e-12)
