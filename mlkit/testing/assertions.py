@@ -11,9 +11,9 @@ import unicodedata
 import numpy as np
 
 from mlkit.messages import Message, shown, tr, translated
-from mlkit.testing.book import MistakeTable
+from mlkit.testing.book import MistakeTable, section_url
 from mlkit.testing.checks import CheckError
-from mlkit.testing.diagnosis import PROPERTIES, found_properties, matching, narrowed
+from mlkit.testing.diagnosis import found_properties, matching, narrowed
 from mlkit.testing.gradients import numerical_gradient, rel_error
 
 __all__ = ["assert_close", "assert_gradient_close"]
@@ -139,26 +139,29 @@ def _listed(sentences):
     return text
 
 
-def _diagnosis(actual, expected, mistakes, probe, rtol, atol):
+def _diagnosis(actual, expected, mistakes, probe, rtol, atol, reference=None):
     """``(mistake, link)``: what the evidence says went wrong, in words, and where to read."""
     candidates = matching(actual, mistakes, rtol, atol)
     if probe is not None and candidates:
         candidates = narrowed(candidates, mistakes, probe, rtol, atol)
     table = mistakes if isinstance(mistakes, MistakeTable) else None
+    link = table.url() if table is not None else None  # an empty table still has its section
     if len(candidates) == 1:
-        return candidates[0], table.url(candidates[0]) if table else None
+        return candidates[0], table.url(candidates[0]) if table is not None else None
     if candidates:
-        return _either(candidates), table.url() if table else None
+        return _either(candidates), link
     properties = found_properties(actual, expected, probe, getattr(mistakes, "inputs", None),
-                                  rtol, atol)
+                                  rtol, atol, parameters=getattr(mistakes, "parameters", ()),
+                                  reference=reference)
+    if len(properties) == 1 and properties[0].section:
+        link = section_url(*properties[0].section)
     if properties:
-        return _listed([PROPERTIES[key].sentence for key in properties]), \
-            table.url() if table else None
-    return None, table.url() if table else None
+        return _listed([finding.sentence for finding in properties]), link
+    return None, link
 
 
 def assert_close(actual, expected, *, name=RESULT, rtol=1e-6, atol=1e-8,
-                 check_dtype=False, floats=False, mistakes=None, probe=None):
+                 check_dtype=False, floats=False, mistakes=None, probe=None, reference=None):
     """Assert that ``actual`` equals ``expected`` within a tolerance, explaining any difference.
 
     Passes when the shapes match and every element satisfies
@@ -184,6 +187,10 @@ def assert_close(actual, expected, *, name=RESULT, rtol=1e-6, atol=1e-8,
             again on nearby inputs, so that a mistake is named only when it
             still fits (see ``mlkit.testing.diagnosis``), and to find properties
             of the answer (inputs changed in place, a batch of one).
+        reference: optional: the right function, called as ``probe`` is. With
+            it, the probes also compare the two on inputs made for the
+            purpose: a parameter that is ignored, a reduction over the wrong
+            axis or the whole batch, a hard-coded size.
 
     Raises:
         AssertionError: with a message saying what was expected, what came back,
@@ -207,7 +214,7 @@ def assert_close(actual, expected, *, name=RESULT, rtol=1e-6, atol=1e-8,
     lines = [shown("%(name)s is not right: %(problem)s", name=name, problem=text),
              _labelled(tr("  expected: %(value)s", value=""), expected),
              _labelled(tr("  received: %(value)s", value=""), actual)]
-    mistake, link = _diagnosis(actual, expected, mistakes, probe, rtol, atol)
+    mistake, link = _diagnosis(actual, expected, mistakes, probe, rtol, atol, reference)
     if mistake is not None:
         lines.append(shown("Likely mistake: %(mistake)s", mistake=translated(mistake)))
     if link:  # the link last on its line: check() leaves this line out of its detail
@@ -217,7 +224,7 @@ def assert_close(actual, expected, *, name=RESULT, rtol=1e-6, atol=1e-8,
 
 
 def assert_gradient_close(analytic, f, x, *, name=GRADIENT, upstream=None, tol=1e-6,
-                          mistakes=None, probe=None):
+                          mistakes=None, probe=None, reference=None):
     """Assert that an analytic gradient matches centred differences of ``f`` at ``x``.
 
     The check is :func:`~mlkit.testing.rel_error` between ``analytic`` and
@@ -233,6 +240,7 @@ def assert_gradient_close(analytic, f, x, *, name=GRADIENT, upstream=None, tol=1
         tol: the largest relative error accepted.
         mistakes: as in :func:`assert_close`.
         probe: as in :func:`assert_close`.
+        reference: as in :func:`assert_close`.
 
     Raises:
         AssertionError: naming the relative error and the first element that differs.
@@ -255,7 +263,7 @@ def assert_gradient_close(analytic, f, x, *, name=GRADIENT, upstream=None, tol=1
         header = shown("%(name)s does not match the numerical gradient.", name=name)
     try:
         assert_close(actual, numerical, name=name, rtol=1e-4, atol=1e-7, mistakes=mistakes,
-                     probe=probe)
+                     probe=probe, reference=reference)
     except CheckError as err:
         raise CheckError(f"{header}\n{err}",
                          summary=tr("the gradient is wrong: %(summary)s", summary=err.summary),

@@ -12,9 +12,14 @@ stop at matching values. Given the student's function (``probe``), it
   mistake is named. Several: the message says "either ... or ...". None: no
   mistake is named, since a wrong "likely mistake" is worse than none.
 - **looks for properties** of the wrong answer that no value table sees,
-  each described as data (:data:`PROPERTIES`): the inputs were changed in
-  place, booleans or integers came back, the result is the transpose, one
-  example gives another answer alone than in its batch.
+  each described as data (:data:`PROPERTIES`: its message, its book section
+  and the probe of :mod:`mlkit.testing.probes` that finds it): booleans or
+  integers came back, the result is the transpose, the inputs were changed
+  in place, a parameter is ignored, one example's result depends on the
+  others of its batch (a reduction over the wrong axis or the whole batch),
+  one example gives another answer alone than in its batch, a size is
+  hard-coded. The last ones compare the student's function with the right
+  one (``reference``) on inputs made for the purpose.
 
 Example:
     >>> import numpy as np
@@ -36,29 +41,22 @@ Example:
 
 import copy
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from mlkit.messages import tr
+from mlkit.messages import Message, tr
+from mlkit.testing import probes
 
-__all__ = ["PROPERTIES", "Property", "found_properties", "matching", "narrowed", "perturbed"]
+__all__ = ["PROPERTIES", "Finding", "Property", "found_properties", "matching", "narrowed",
+           "perturbed"]
 
 ROUNDS = 10  # probes of the candidates: each rules out those that no longer fit
 PROBE_SECONDS = 5.0  # no further probe once the student's function took this long
 
 
-def _numpy(value):
-    return np.asarray(value.numpy() if hasattr(value, "numpy") else value)
-
-
-def _same(a, b, rtol, atol):
-    a, b = _numpy(a), _numpy(b)
-    if a.shape != b.shape or a.dtype.kind not in "biuf" or b.dtype.kind not in "biuf":
-        return False
-    with np.errstate(invalid="ignore"):
-        return bool(np.allclose(a.astype(np.float64), b.astype(np.float64), rtol=rtol,
-                                atol=atol, equal_nan=True))
+_same = probes.same  # equal numeric arrays of one shape, within the tolerances
 
 
 def matching(actual, table, rtol=1e-6, atol=1e-8):
@@ -156,70 +154,92 @@ class Property:
     Attributes:
         key: its identity, e.g. ``"in-place"``.
         sentence: what the student is told, in words only (no value), a
-            :class:`~mlkit.messages.Message`.
+            :class:`~mlkit.messages.Message` whose parameters the probe gives
+            (the name of an ignored parameter).
+        look: the probe of :mod:`mlkit.testing.probes` that finds it.
+        section: ``(chapter, label)`` of the book section that explains it, or
+            None for the section on the computation being checked.
     """
 
     key: str
     sentence: str
+    look: Callable
+    section: tuple | None = None
+
+    def said(self, **params):
+        """The sentence with the probe's parameters in it."""
+        return Message(self.sentence.msgid, params) if params else self.sentence
 
 
-PROPERTIES = {
-    "in-place": Property("in-place", tr("the function changed its input array in place: work "
-                                        "on a copy (x = x.copy(), or an expression that makes a "
-                                        "new array)")),
-    "not-float": Property("not-float", tr("the result holds booleans or integers where floats "
-                                          "are expected: convert with .astype(float) (or "
-                                          "float(...))")),
-    "transposed": Property("transposed", tr("the result is the transpose of the right answer")),
-    "batch-of-one": Property("batch-of-one", tr("one example alone does not give what it gives "
-                                                "in its batch: check the shapes for a batch of "
-                                                "one (a squeeze, or a sum over the wrong axis)")),
-}
+@dataclass(frozen=True)
+class Finding:
+    """A property a probe found, with the parameters of its sentence."""
+
+    key: str
+    params: dict = field(default_factory=dict)
+
+    @property
+    def sentence(self):
+        return PROPERTIES[self.key].said(**self.params)
+
+    @property
+    def section(self):
+        return PROPERTIES[self.key].section
 
 
-def _rowwise(args, actual):
-    """The first argument, if the answer has one row per row of it (a batch)."""
-    first = args[0] if args else None
-    first = _numpy(first) if first is not None and hasattr(first, "shape") else None
-    if first is None or first.ndim < 2 or first.shape[0] < 2:
-        return None
-    if actual.ndim == 0 or actual.shape[0] != first.shape[0]:
-        return None
-    return first
+SHAPES = ("matrix_notation", "matrix-notation-shapes")
+
+# In the order they are looked for: a property found by looking needs no call.
+PROPERTIES = {p.key: p for p in [
+    Property("not-float", tr("the result holds booleans or integers where floats are expected: "
+                             "convert with .astype(float) (or float(...))"), probes.not_float),
+    Property("transposed", tr("the result is the transpose of the right answer"),
+             probes.transposed, SHAPES),
+    Property("in-place", tr("the function changed its input array in place: work on a copy "
+                            "(x = x.copy(), or an expression that makes a new array)"),
+             probes.in_place),
+    Property("ignored", tr("the parameter %(parameter)s is ignored: changing it does not change "
+                           "the result, as it should", parameter=""), probes.ignored_parameter),
+    Property("mixes-examples", tr("the result for one example depends on the other examples of "
+                                  "the batch: a sum, mean or max ran over the wrong axis or over "
+                                  "the whole batch"), probes.mixes_examples),
+    Property("batch-of-one", tr("one example alone does not give what it gives in its batch: "
+                                "check the shapes for a batch of one (a squeeze, or a sum over "
+                                "the wrong axis)"), probes.batch_of_one, SHAPES),
+    Property("hard-coded-size", tr("a size is hard-coded (a number of classes, units or "
+                                   "features): the function gives the right answer for another "
+                                   "size but not for this one; take sizes from the arrays' "
+                                   "shapes"), probes.hard_coded_size, SHAPES),
+]}
 
 
-def found_properties(actual, expected, probe=None, inputs=None, rtol=1e-6, atol=1e-8):
-    """The :data:`PROPERTIES` the wrong answer ``actual`` shows, as a list of keys.
+def found_properties(actual, expected, probe=None, inputs=None, rtol=1e-6, atol=1e-8, *,
+                     parameters=(), reference=None):
+    """The :data:`PROPERTIES` the wrong answer ``actual`` shows, as :class:`Finding` s.
 
     Args:
         actual, expected: the student's answer and the right one, as arrays.
         probe: the student's function, to call again; None looks at values only.
         inputs: ``(args, kwargs)`` it was called with.
+        parameters: the names of its positional parameters.
+        reference: the right function, called as ``probe`` is; the probes that
+            compare with it (a parameter ignored, the wrong axis, a hard-coded
+            size) need it.
+
+    A probe that fails (the student's function raises, or the probes' time
+    is spent) finds nothing.
     """
+    evidence = probes.Evidence(actual, expected, probe, inputs, tuple(parameters), reference,
+                               rtol, atol)
     found = []
-    if actual.dtype.kind in "biu" and expected.dtype.kind == "f":
-        found.append("not-float")
-    if actual.ndim == 2 and actual.shape == expected.shape[::-1] \
-            and _same(actual.T, expected, rtol, atol):
-        found.append("transposed")
-    if probe is None or inputs is None:
-        return found
-    args, kwargs = inputs
-    try:
-        copies = copy.deepcopy((list(args), dict(kwargs)))
-        probe(*copies[0], **copies[1])
-        before = [*args, *kwargs.values()]
-        after = [*copies[0], *copies[1].values()]
-        if any(isinstance(a, np.ndarray) and not np.array_equal(a, b, equal_nan=a.dtype.kind
-                                                                  == "f")
-               for a, b in zip(before, after, strict=True)):
-            found.append("in-place")
-        batch = _rowwise(args, actual)
-        if batch is not None:
-            alone = _numpy(probe(copy.deepcopy(batch[:1]), *copy.deepcopy(list(args[1:])),
-                                 **copy.deepcopy(dict(kwargs))))
-            if not _same(alone, actual[:1], rtol, atol):
-                found.append("batch-of-one")
-    except Exception:  # the function fails on a copy or on one example: nothing more to say
-        return found
+    for key, property_ in PROPERTIES.items():
+        calls = property_.look not in (probes.not_float, probes.transposed)
+        if calls and (probe is None or inputs is None):
+            continue
+        try:
+            params = property_.look(evidence)
+        except Exception:
+            continue
+        if params is not None:
+            found.append(Finding(key, params))
     return found

@@ -23,7 +23,8 @@ A variants module defines two dicts, both keyed by a short name:
   with ``"uses_reference": True`` for a submission that imports the course's
   reference implementations (mlkit.numpy...), which are not there when
   mlkit-grade grades it: the cells that use its result fail too;
-  exactly the listed test cells must lose their points.
+  exactly the listed test cells must lose their points; with ``"says": {grade_id: words}``,
+  the error of each of those cells must hold those words (the diagnosis a student reads).
 
 Solution cells a variant does not name keep the reference answer.
 """

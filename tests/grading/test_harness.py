@@ -93,6 +93,9 @@ def test_mistake_loses_exactly_its_parts(assignment, variant, graded_class, requ
     assert failing == expected, (
         f"expected to lose {sorted(expected)}, lost {sorted(failing)}\n"
         + graded.explain(f"mistake_{variant}", failing ^ expected))
+    for grade_id, words in load_variants(assignment)[1][variant].get("says", {}).items():
+        error = graded.errors[f"mistake_{variant}"].get(grade_id, "")
+        assert words in error, f"{grade_id} should say {words!r}; it says:\n{error}"
 
 
 # A TensorFlow assignment that trains Keras models: where a forked, pre-warmed worker is most

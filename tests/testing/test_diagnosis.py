@@ -38,6 +38,10 @@ X = np.array([[0.5, -0.25], [0.25, 0.5], [-0.5, 0.25], [1.0, 1.0]])
 W = np.array([1.0, 1.0])
 
 
+def _keys(findings):
+    return [finding.key for finding in findings]
+
+
 class TestNaming:
     def test_coinciding_mistakes_are_named_together_without_a_probe(self):
         """With b = 0, bias left out and bias subtracted give the same: the message says either."""
@@ -103,7 +107,7 @@ class TestProperties:
         x = np.array([[-1.0, 2.0], [3.0, -4.0]])
         expected = np.maximum(x, 0)
         result = relu(x.copy())
-        assert found_properties(result, expected, relu, ([x], {})) == ["in-place"]
+        assert _keys(found_properties(result, expected, relu, ([x], {}))) == ["in-place"]
         with pytest.raises(AssertionError) as info:
             assert_close(result, expected, mistakes=self._table(x), probe=relu)
         assert "changed its input array in place" in str(info.value)
@@ -112,8 +116,8 @@ class TestProperties:
         """Booleans where floats are expected, and a transposed result, are named."""
         expected = np.array([[0.0, 1.0, 1.0], [1.0, 0.0, 0.0]])
         wrong = np.array([[1, 0, 1], [1, 0, 0]])
-        assert found_properties(wrong, expected) == ["not-float"]
-        assert found_properties(expected.T, expected) == ["transposed"]
+        assert _keys(found_properties(wrong, expected)) == ["not-float"]
+        assert _keys(found_properties(expected.T, expected)) == ["transposed"]
 
     def test_a_batch_of_one_example(self):
         """A function that squeezes its output breaks on one example: found by a probe."""
@@ -122,7 +126,7 @@ class TestProperties:
 
         X = np.array([[1.0, 2.0], [3.0, 4.0]])
         wrong = squeezes(X) + 1.0  # wrong anyway, so that the property is looked for
-        assert "batch-of-one" in found_properties(wrong, X * 2.0, squeezes, ([X], {}))
+        assert "batch-of-one" in _keys(found_properties(wrong, X * 2.0, squeezes, ([X], {})))
 
 
 # Mistakes no catalogue lists, each in an assignment's visible test cell: the message must

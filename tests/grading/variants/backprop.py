@@ -217,6 +217,13 @@ MISTAKES = {
         )},
         "fails": ["relu_backward_values"],
     },
+    "relu_backward_overwrites_upstream": {
+        "answers": {"relu_backward": (
+            "def relu_backward(dH, Z):\n    dH[Z <= 0] = 0.0\n    return dH\n"
+        )},
+        "fails": ["relu_backward_values"],
+        "says": {"relu_backward_values": "relu_backward changed the dH it was given"},
+    },
     "relu_backward_of_upstream": {
         "answers": {"relu_backward": "def relu_backward(dH, Z):\n    return np.maximum(dH, 0)\n"},
         "fails": ["relu_backward_values"],
