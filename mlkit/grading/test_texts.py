@@ -279,6 +279,8 @@ class Texts:
         english = _format(message, message, values, "en")
         said = {}
         for language, translation in self.translations.get(message, {}).items():
+            if values is not None and sorted(fields(translation)) != sorted(fields(message)):
+                continue  # a translation that does not keep the fields: English
             try:
                 said[language] = _format(message, translation, values, language)
             except (ValueError, KeyError, IndexError):
