@@ -34,8 +34,8 @@ from mlkit.grading.hidden import split
 from mlkit.grading.translate import translate_cell
 from mlkit.grading.translations import catalogue_path
 from mlkit.messages import shown, tr, translated, using
-from mlkit.messages.text import Text
 from mlkit.messages.language import of_submission
+from mlkit.messages.text import Text
 from mlkit.testing.checks import CheckResult
 
 __all__ = ["HideHiddenTests", "generate_feedback", "hidden_results"]
@@ -128,8 +128,8 @@ class HideHiddenTests(NbGraderPreprocessor):
         if not part.has_hidden:
             return cell, resources
         texts = getattr(self, "_texts", {})
-        names = [Text(name, texts.get(name)) for name in part.names] or [shown("the hidden checks of %(test)s",
-                                     test=cell.metadata.nbgrader["grade_id"])]
+        names = [Text(name, texts.get(name)) for name in part.names] or [
+            shown("the hidden checks of %(test)s", test=cell.metadata.nbgrader["grade_id"])]
         errors = [output for output in cell.get("outputs", [])
                   if output.get("output_type") == "error"]
         error = errors[0] if errors else None

@@ -101,8 +101,8 @@ class Text(str):
         >>> name = Text("f(X) for a 2x3 array X", {"ko": "2x3 배열 X에 대한 f(X)"})
         >>> name == "f(X) for a 2x3 array X", translated(name, "ko")
         (True, '2x3 배열 X에 대한 f(X)')
-        >>> translated(name.rstrip(" X"), "ko")
-        '2x3 배열 X에 대한 f('
+        >>> translated(Text("Hint: scale.", {"ko": "힌트: 조정합니다."}).rstrip("."), "ko")
+        '힌트: 조정합니다'
     """
 
     def __new__(cls, english, translations=None):
