@@ -30,6 +30,7 @@ read.
 """
 
 import contextlib
+import copy
 import fcntl
 import functools
 import hashlib
@@ -61,7 +62,7 @@ from nbgrader.preprocessors import (
 from sqlalchemy.exc import SAWarning
 from traitlets.config import Config
 
-from mlkit.grading import submissions
+from mlkit.grading import submissions, test_texts
 from mlkit.grading.assignments import register, source_assignments, source_fingerprint
 from mlkit.grading.gradebook import one_engine
 from mlkit.grading.repair import REPAIRS, RepairStructure
@@ -163,7 +164,7 @@ def _code_key(notebook):
     return digest.hexdigest()
 
 
-_STATE = {"pool": None, "futures": {}, "timeout": 120}
+_STATE = {"pool": None, "futures": {}, "timeout": 120, "release": None}
 
 
 class PooledExecute(NbGraderPreprocessor):
@@ -175,7 +176,9 @@ class PooledExecute(NbGraderPreprocessor):
                _code_key(nb))
         future = _STATE["futures"].pop(key, None)
         if future is None:  # not prepared ahead, or prepared differently: run it now
-            future = _STATE["pool"].grade([nb], timeout=_STATE["timeout"])[0]
+            executed = test_texts.attach(copy.deepcopy(nb), _STATE["release"],
+                                         names.get("assignment"), names.get("notebook"))
+            future = _STATE["pool"].grade([executed], timeout=_STATE["timeout"])[0]
         outputs, status, reason = future.result()
         for cell, (cell_outputs, count, metadata) in zip(
                 [c for c in nb.cells if c.cell_type == "code"], outputs, strict=True):
@@ -276,7 +279,11 @@ def _prepare(coursedir, job, path):
     for step in (RepairStructure, ClearOutput, DeduplicateIds, OverwriteKernelspec,
                  OverwriteCells, FastCheckCellMetadata):
         notebook, resources = step(config=coursedir.config).preprocess(notebook, resources)
-    return notebook
+    return test_texts.attach(notebook, _release_dir(coursedir), job.assignment, path.stem)
+
+
+def _release_dir(coursedir):
+    return Path(coursedir.root) / coursedir.release_directory
 
 
 def modules_for(coursedir, assignments):
@@ -378,6 +385,7 @@ def autograde(course, assignments=None, *, force=False, workers=None, sandbox=Tr
             return jobs
         api = NbGraderAPI(coursedir=coursedir, config=config)
         _STATE["timeout"] = config.Execute.get("timeout", 120) or 120
+        _STATE["release"] = _release_dir(coursedir)
         modules, checker_modules = modules_for(coursedir, {job.assignment for job in todo})
         with _pool(scheduler, workers, modules, checker_modules, sandbox, log) as pool:
             _STATE["pool"], _STATE["futures"] = pool, {}

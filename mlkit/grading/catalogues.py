@@ -117,12 +117,15 @@ def messages(notebook, notebook_name):
     return found
 
 
-def template(notebooks, *, domain):
+def template(notebooks, *, domain, sources=None):
     """The translation template (``.pot``) of an assignment's released notebooks.
 
     Args:
         notebooks: dict ``file name -> nbformat notebook`` of the English release.
         domain: the assignment's name, the catalogue's domain.
+        sources: dict ``file name -> nbformat notebook`` of the source (hidden
+            tests included), whose test cells' texts are messages too
+            (:mod:`mlkit.grading.test_texts`), or None.
 
     Returns:
         A Babel ``Catalog`` without a locale.
@@ -135,6 +138,13 @@ def template(notebooks, *, domain):
         stem = Path(name).stem
         for context, text, index in messages(notebooks[name], stem):
             catalog.add(text, context=context, locations=[(name, index + 1)])
+    from mlkit.grading import test_texts
+
+    for name in sorted(sources or {}):
+        context = test_texts.CONTEXT.format(notebook=Path(name).stem)
+        for text, index in test_texts.messages(sources[name]):
+            flags = ["python-brace-format"] if test_texts.fields(text) else []
+            catalog.add(text, context=context, locations=[(name, index + 1)], flags=flags)
     return catalog
 
 

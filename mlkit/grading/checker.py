@@ -50,6 +50,7 @@ import numpy as np
 
 from mlkit.grading.channel import ChannelError, CheckerPeer, StudentNamespace
 from mlkit.grading.hidden import global_names
+from mlkit.grading.test_texts import NAMESPACE_KEY, translate
 from mlkit.messages import shown, tr
 from mlkit.testing import in_place
 from mlkit.testing.checks import CheckError, recording
@@ -140,10 +141,12 @@ def _english(value):
     return str(value) if isinstance(value, str) else value
 
 
-def run_test_cell(cell, namespace, execution_count):
+def run_test_cell(cell, namespace, execution_count, *, texts=None):
     """Run a test cell's source in ``namespace``; its :class:`CellResult`.
 
     A last bare expression is shown as the cell's result, as a kernel would.
+    With ``texts`` (a :class:`~mlkit.grading.test_texts.Texts`), the cell's
+    texts are said in the language chosen now (:func:`~mlkit.grading.test_texts.translate`).
     The cell's inputs that a student's function changed in place, and that
     the cell had not declared it may update (:mod:`mlkit.testing.in_place`),
     kept their values; a note at the end of the outputs names them.
@@ -156,6 +159,9 @@ def run_test_cell(cell, namespace, execution_count):
         with recording() as checks, student_elsewhere(), in_place.tracking() as changes:
             try:
                 tree = ast.parse(cell.source)
+                if texts is not None:
+                    tree = translate(tree)
+                    dict.__setitem__(namespace, NAMESPACE_KEY, texts)
                 last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) \
                     else None
                 exec(compile(tree, f"<cell {cell.index}>", "exec"), namespace)
@@ -197,7 +203,7 @@ def _note(changes):
                                "is to update them.") + "\n")
 
 
-def check_notebook(cells, peer, *, respawn=None):
+def check_notebook(cells, peer, *, respawn=None, texts=None):
     """Run a notebook's code cells: the student's in their process, the tests here.
 
     When the student's process ends in the middle of a cell (a crash, a kill,
@@ -210,6 +216,8 @@ def check_notebook(cells, peer, *, respawn=None):
         cells: the notebook's code cells, as :class:`Cell`, in order.
         peer: the :class:`~mlkit.grading.channel.CheckerPeer` of the student's process.
         respawn: ``respawn() -> CheckerPeer`` of a fresh student process, or None.
+        texts: the :class:`~mlkit.grading.test_texts.Texts` of the test cells, or None
+            (their texts are then said as written).
 
     Returns:
         A :class:`CellResult` for every cell, in the order of ``cells``.
@@ -252,7 +260,7 @@ def check_notebook(cells, peer, *, respawn=None):
         else:
             for name, value in shared.items():
                 dict.__setitem__(namespace, name, value.copy())
-            results[cell.index] = run_test_cell(cell, namespace, position + 1)
+            results[cell.index] = run_test_cell(cell, namespace, position + 1, texts=texts)
     return [results[cell.index] for cell in cells]
 
 

@@ -28,13 +28,14 @@ from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
-from mlkit.grading import catalogues
+from mlkit.grading import catalogues, test_texts
 from mlkit.grading.catalogues import cell_context
 from mlkit.grading.hidden import split
 from mlkit.grading.translate import translate_cell
 from mlkit.grading.translations import catalogue_path
 from mlkit.messages import shown, tr, translated, using
 from mlkit.messages.language import of_submission
+from mlkit.messages.text import Text
 from mlkit.testing.checks import CheckResult
 
 __all__ = ["HideHiddenTests", "generate_feedback", "hidden_results"]
@@ -91,7 +92,7 @@ def _report(results, error):
     lines = [shown("Hidden checks of this cell (%(count)s); their code and expected values are "
                    "not shown:", count=len(results))]
     for name, status, summary in results:
-        lines.append(f"  [{translated(STATUSES[status])}] {name}"
+        lines.append(f"  [{translated(STATUSES[status])}] {translated(name)}"
                      + (f": {summary}" if summary else ""))
     if error is not None and error.get("ename") in STOPPED:
         lines.append(shown("The cell was stopped (its time limit, memory or a crash) before its "
@@ -109,7 +110,14 @@ class HideHiddenTests(NbGraderPreprocessor):
     (:func:`mlkit.messages.language.of_submission`): Korean for the Korean release.
     """
 
+    release = Unicode("", help="The course's release folder, whose catalogues translate the "
+                               "checks' names (mlkit.grading.test_texts).").tag(config=True)
+
     def preprocess(self, nb, resources):
+        names = resources.get("nbgrader", {})
+        self._texts = {}
+        if self.release and names.get("assignment") and names.get("notebook"):
+            self._texts = test_texts.table(self.release, names["assignment"], names["notebook"])
         with using(of_submission(nb)):
             return super().preprocess(nb, resources)
 
@@ -119,8 +127,9 @@ class HideHiddenTests(NbGraderPreprocessor):
         part = split(cell.source)
         if not part.has_hidden:
             return cell, resources
-        names = part.names or [shown("the hidden checks of %(test)s",
-                                     test=cell.metadata.nbgrader["grade_id"])]
+        texts = getattr(self, "_texts", {})
+        names = [Text(name, texts.get(name)) for name in part.names] or [
+            shown("the hidden checks of %(test)s", test=cell.metadata.nbgrader["grade_id"])]
         errors = [output for output in cell.get("outputs", [])
                   if output.get("output_type") == "error"]
         error = errors[0] if errors else None
@@ -139,7 +148,7 @@ class HideHiddenTests(NbGraderPreprocessor):
                                                   evalue=error.get("evalue", ""),
                                                   traceback=[message]))
         elif error is not None:
-            failed = next((f"{name}: {summary}" for name, status, summary in results
+            failed = next((f"{translated(name)}: {summary}" for name, status, summary in results
                            if status == "failed"), shown("a hidden check failed."))
             outputs.append(nbformat.v4.new_output(
                 "error", ename="HiddenCheckFailed", evalue=failed,
@@ -198,6 +207,7 @@ def _config(course):
     config.CourseDirectory.root = str(Path(course).resolve())
     release = config.CourseDirectory.get("release_directory", "release")
     config.TranslateTextCells.release = str(Path(course).resolve() / release)
+    config.HideHiddenTests.release = str(Path(course).resolve() / release)
     return config
 
 

@@ -344,7 +344,7 @@ class Worker:
             limits["processes"] = _count_processes(os.geteuid()) + self.max_processes
         return limits
 
-    def run(self, cells, *, timeout=120, files=None, language="en"):
+    def run(self, cells, *, timeout=120, files=None, language="en", texts=None):
         """Run a notebook's code cells: the student's in the sandbox, the tests in the checker.
 
         Args:
@@ -354,6 +354,8 @@ class Worker:
                 child's working directory first.
             language: the language of the test cells' messages, ``"en"`` or ``"ko"``
                 (:func:`mlkit.messages.language.of_submission`).
+            texts: the translations of the test cells' texts
+                (:func:`mlkit.grading.test_texts.table`), or None to leave them as written.
 
         Returns:
             ``(results, status, reason)``: results maps a cell index to
@@ -371,7 +373,7 @@ class Worker:
         try:
             sent = self.student.send(student_job, theirs)
             if not self.checker.send({"timeout": timeout, "cells": cells, "files": files or {},
-                                      "language": language}, ours):
+                                      "language": language, "texts": texts}, ours):
                 raise SandboxError(f"the checker had stopped: {self.checker.stderr()[-1000:]}")
         finally:
             ours.close()
@@ -503,15 +505,19 @@ def execute(notebook, worker, *, timeout=120, files=None):
     (``mlkit.checks``, and ``mlkit.failure`` when it failed). The test cells'
     messages are in the language of the notebook's release
     (:func:`mlkit.messages.language.of_submission`); what is recorded is not.
+    The translations of the test cells' texts are those the grader put in the
+    notebook's metadata (:func:`mlkit.grading.test_texts.attach`).
 
     Returns:
         ``(status, reason)`` as from :meth:`Worker.run`.
     """
     # imported here: the student's zygote imports this module, and has no mlkit.messages
+    from mlkit.grading.test_texts import METADATA_KEY
     from mlkit.messages.language import of_submission
 
+    texts = notebook["metadata"].pop(METADATA_KEY, None)  # the grader's (attach_texts)
     results, status, reason = worker.run(_cells(notebook), timeout=timeout, files=files,
-                                         language=of_submission(notebook))
+                                         language=of_submission(notebook), texts=texts)
     for index, cell in enumerate(notebook["cells"]):
         if cell["cell_type"] == "code":
             result = results.get(index) or {"outputs": [{

@@ -30,10 +30,11 @@ from babel.messages.catalog import Catalog
 from mlkit.grading import catalogues
 from mlkit.grading.translate import translate_notebook
 
-__all__ = ["LOCALES", "assignments", "catalogue_path", "expected_release", "languages",
-           "main", "release", "status", "template_path", "translated_dir", "update"]
+__all__ = ["LOCALES", "SOURCE", "assignments", "catalogue_path", "expected_release", "languages",
+           "main", "release", "source_dir", "status", "template_path", "translated_dir", "update"]
 
 LOCALES = "locales"
+SOURCE = "solutions"  # nbgrader's source_directory (nbgrader_config.py)
 
 
 def assignments(release_dir):
@@ -78,8 +79,21 @@ def _release_notebooks(release_dir, assignment):
     return {p.name: nbformat.read(str(p), as_version=4) for p in sorted(folder.glob("*.ipynb"))}
 
 
+def source_dir(release_dir):
+    """The course's source folder beside the release folder: ``<release_dir>/../solutions``.
+
+    Example:
+        >>> source_dir("course/exercises").as_posix()
+        'course/solutions'
+    """
+    return Path(release_dir).parent / SOURCE
+
+
 def _template(release_dir, assignment):
-    return catalogues.template(_release_notebooks(release_dir, assignment), domain=assignment)
+    folder = source_dir(release_dir) / assignment
+    sources = {p.name: nbformat.read(str(p), as_version=4) for p in sorted(folder.glob("*.ipynb"))}
+    return catalogues.template(_release_notebooks(release_dir, assignment), domain=assignment,
+                               sources=sources)
 
 
 def _catalogue(release_dir, language, assignment):

@@ -272,9 +272,12 @@ def _serve_checker(job, sock, out, control):
                 _send(out, {"event": "respawn"})
                 return connect(_receive_socket(control))
 
+            from mlkit.grading.test_texts import Texts
+
+            texts = Texts(job["texts"]) if isinstance(job.get("texts"), dict) else None
             with using(job.get("language", "en")):
                 results = check_notebook([Cell(**cell) for cell in job["cells"]], connect(sock),
-                                         respawn=respawn)
+                                         respawn=respawn, texts=texts)
             sock.close()
             _send(out, {"event": "result", "cells": [dataclasses.asdict(r) for r in results]})
         finally:

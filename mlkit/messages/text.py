@@ -28,7 +28,7 @@ Example:
 from mlkit.messages import language as languages
 from mlkit.messages.catalogue import translations
 
-__all__ = ["Message", "shown", "tr", "translated"]
+__all__ = ["Message", "Text", "shown", "tr", "translated"]
 
 _PLAIN = (str, int, float, bool, type(None))
 
@@ -67,7 +67,7 @@ class Message(str):
             {'msgid': '%(name)s returned None', 'params': {'name': 'f(x)'}}
         """
         return {"msgid": self.msgid,
-                "params": {name: value.data() if isinstance(value, Message) else value
+                "params": {name: value.data() if isinstance(value, Message | Text) else value
                            for name, value in self.params.items()}}
 
     @classmethod
@@ -81,9 +81,54 @@ class Message(str):
                 and isinstance(data.get("params", {}), dict)):
             raise ValueError(f"`data` must be a dict with a str 'msgid' and a dict 'params'. "
                              f"Received: data={data!r}")
-        params = {name: cls.from_data(value) if isinstance(value, dict) else value
+        params = {name: (Text.from_data(value) if "text" in value else cls.from_data(value))
+                  if isinstance(value, dict) else value
                   for name, value in data.get("params", {}).items()}
         return cls(data["msgid"], params)
+
+
+class Text(str):
+    """A text that comes with its translations (a test cell's, from its assignment's catalogue).
+
+    Its value is the English, as a :class:`Message`'s is; ``translations``
+    holds what it says in other languages. It crosses to another process (a
+    student's) as the plain English string.
+
+    Attributes:
+        translations: dict language -> the text in that language.
+
+    Example:
+        >>> name = Text("f(X) for a 2x3 array X", {"ko": "2x3 배열 X에 대한 f(X)"})
+        >>> name == "f(X) for a 2x3 array X", translated(name, "ko")
+        (True, '2x3 배열 X에 대한 f(X)')
+        >>> translated(Text("Hint: scale.", {"ko": "힌트: 조정합니다."}).rstrip("."), "ko")
+        '힌트: 조정합니다'
+    """
+
+    def __new__(cls, english, translations=None):
+        self = super().__new__(cls, english)
+        self.translations = dict(translations or {})
+        return self
+
+    def __reduce__(self):
+        return str, (str(self),)
+
+    def rstrip(self, chars=None):
+        """The text and its translations without the trailing ``chars``, still a Text."""
+        return Text(str.rstrip(self, chars), {language: text.rstrip(chars)
+                                              for language, text in self.translations.items()})
+
+    def data(self):
+        """The text as JSON data: ``{"text": English, "translations": {...}}``."""
+        return {"text": str(self), "translations": dict(self.translations)}
+
+    @classmethod
+    def from_data(cls, data):
+        """The text that :meth:`data` gave ``data`` for."""
+        translations = data.get("translations")
+        return cls(str(data["text"]), {str(language): str(text) for language, text in
+                                       translations.items()} if isinstance(translations, dict)
+                   else {})
 
 
 def tr(msgid, **params):
@@ -115,12 +160,14 @@ def translated(text, language=None):
     if text is None:
         return None
     language = language or languages.current()
+    if isinstance(text, Text):
+        return text.translations.get(language, str(text))
     table = translations(language)
     if not isinstance(text, Message):
         return table.get(str(text), str(text))
     if not text.params:
         return table.get(text.msgid, text.msgid)
-    params = {name: translated(value, language) if isinstance(value, Message) else value
+    params = {name: translated(value, language) if isinstance(value, Message | Text) else value
               for name, value in text.params.items()}
     return table.get(text.msgid, text.msgid) % params
 

@@ -216,7 +216,7 @@ def check(name):
         result = CheckResult(name, False, summary, mistake, link)
         if results is not None:
             results.append(result)
-        first = shown("Check %(name)s failed: %(sentence)s", name=repr(name),
+        first = shown("Check %(name)s failed: %(sentence)s", name=repr(translated(name)),
                     sentence=result.sentence())
         # the original message, without its line of the link, now on the first line
         detail = "\n".join(line for line in str(error).split("\n")

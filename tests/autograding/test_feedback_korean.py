@@ -71,6 +71,7 @@ def _plain_translations():
 
     return [(plain(m.id), plain(m.string)) for m in catalog
             if m.id and m.string and not m.fuzzy and isinstance(m.id, str)
+            and m.context != f"{ASSIGNMENT}:test cells"  # the text cells' messages only
             and not re.search(r"[$|\\]|\]\(|^\s*[-\d]", m.id + m.string) and len(m.id) > 30]
 
 
@@ -95,12 +96,41 @@ def test_korean_feedback_words(graded):
     page = pages["careless_ko"]
     summary = ko("%(count)s of %(size)s values differ", count=2, size=6)
     see = ko("See the book's section on it: %(link)s", link=LINK)
-    assert f"[{ko('failed')}] {STEP}: {summary}. {see}" in page
-    assert f"[{ko('passed')}] sigmoid(X) for a 4x6 array X" in page
-    assert f"[{ko('not run')}] {RELU}" in page
+    names = _check_names()
+    assert f"[{ko('failed')}] {names[STEP]}: {summary}. {see}" in page
+    assert f"[{ko('passed')}] {names['sigmoid(X) for a 4x6 array X']}" in page
+    assert f"[{ko('not run')}] {names[RELU]}" in page
     assert ko("The hidden checks did not run: a visible check failed first (below).") in page
     assert ko("# The hidden checks ran here; their code is not shown.") in page
     assert "[failed]" not in page and "Hidden checks of this cell" not in page
+
+
+def _check_names():
+    """English -> Korean of the assignment's test cells' texts, from its catalogue."""
+    catalog = catalogues.read(ROOT / "exercises" / "locales" / "ko" / "LC_MESSAGES" /
+                              f"{ASSIGNMENT}.po", locale="ko")
+    return {m.id: m.string for m in catalog
+            if m.context == f"{ASSIGNMENT}:test cells" and m.string and not m.fuzzy}
+
+
+def test_korean_feedback_names_the_checks_in_korean(graded):
+    """The hidden checks' names come from the catalogue in the Korean feedback, English in the
+    English one; the records keep the English names."""
+    course, pages = graded
+    names = _check_names()
+    assert re.search("[가-힣]", names[STEP]) and re.search("[가-힣]", names[RELU])
+    korean, english = pages["careless_ko"], pages["careless_en"]
+    assert f"[{ko('failed')}] {names[STEP]}: " in korean
+    assert f"[{ko('passed')}] {names['sigmoid(X) for a 4x6 array X']}" in korean
+    assert f"[{ko('not run')}] {names[RELU]}" in korean
+    assert STEP not in korean and RELU not in korean
+    assert f"[failed] {STEP}: " in english and f"[not run] {RELU}" in english
+    assert not any(name in english for name in names.values() if re.search("[가-힣]", name))
+    notebook = notebooks.read(course / "autograded" / "careless_ko" / ASSIGNMENT /
+                              f"{ASSIGNMENT}.ipynb")
+    recorded = [check["name"] for cell in notebook.cells
+                for check in cell.metadata.get("mlkit", {}).get("checks", [])]
+    assert STEP in recorded and names[STEP] not in recorded
 
 
 def test_korean_check_messages(graded):

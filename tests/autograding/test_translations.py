@@ -9,9 +9,10 @@ import pytest
 from babel.messages.catalog import Catalog
 from nbgrader import utils
 
-from mlkit.grading import catalogues, translations
+from mlkit.grading import catalogues, test_texts, translations
 from mlkit.grading.release import METADATA_KEY
 from mlkit.grading.translate import language, translate_cell, translate_notebook
+from mlkit.messages import translated
 from mlkit.presubmit.structure import structure_problems
 from tests.helpers import ASSIGNMENTS, ROOT, book_extension
 
@@ -107,6 +108,8 @@ def course(tmp_path):
         target = release / path.relative_to(RELEASE)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(path, target)
+    # the source, whose test cells' texts are messages of the catalogue too
+    shutil.copytree(ROOT / "solutions" / "softmax", translations.source_dir(release) / "softmax")
     return release
 
 
@@ -141,6 +144,35 @@ class TestKeptInStep:
             "grade_id") == grade_id)
         assert "Softmax maps a vector of scores" in cell.source
         assert not re.search("[가-힣]", cell.source)
+
+    def test_a_changed_check_name_is_stale_then_fuzzy_then_said_in_english(self, course):
+        """A test cell's text changed in the source: the catalogue is stale; updated, its entry
+        is fuzzy, and the checker says the new English (no stale Korean)."""
+        old, new = "softmax(X) for X of shape (2, 3)", "softmax(X) for a 2x3 array X"
+        path = translations.source_dir(course) / "softmax" / "softmax.ipynb"
+        notebook = nbformat.read(str(path), as_version=4)
+        changed = [cell for cell in notebook.cells if f'"{old}"' in cell.source]
+        assert changed
+        for cell in changed:
+            cell.source = cell.source.replace(f'"{old}"', f'"{new}"')
+        nbformat.write(notebook, str(path))
+        context = "softmax:test cells"
+        assert translations.status(course, LANGUAGE, "softmax").missing == [(context, new)]
+        assert (context, old) in translations.status(course, LANGUAGE, "softmax").extra
+        assert any("is stale" in p for p in translations._check(course, LANGUAGE, "softmax"))
+        translations.update(course, LANGUAGE, "softmax")
+        found = translations.status(course, LANGUAGE, "softmax")
+        assert not found.stale and found.fuzzy == [(context, new)]
+        table = test_texts.table(course, "softmax", "softmax")
+        assert new not in table and old not in table
+        assert translated(test_texts.Texts(table).name(new), LANGUAGE) == new
+
+    def test_a_translation_that_drops_a_field_is_said_in_english(self, course):
+        """An f-string's translation must keep its fields; one that does not is not used."""
+        texts = test_texts.Texts({"softmax(X, axis={axis}) for extreme X":
+                                  {LANGUAGE: "극단적인 X에 대한 softmax(X)"}})
+        name = texts.name("softmax(X, axis={axis}) for extreme X", (1,))
+        assert translated(name, LANGUAGE) == "softmax(X, axis=1) for extreme X"
 
     def test_an_out_of_date_korean_release_is_reported(self, course):
         """A Korean release edited by hand, or missing, is out of date with its sources."""
@@ -237,6 +269,13 @@ def _messages(assignment):
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 class TestKoreanText:
+    def test_test_cells_texts_keep_their_fields(self, assignment):
+        """A translated f-string of a test cell keeps every field (code) of its English."""
+        for message in _messages(assignment):
+            if message.context.endswith(":test cells"):
+                assert sorted(test_texts.fields(message.string)) == \
+                    sorted(test_texts.fields(message.id)), (message.id, message.string)
+
     def test_code_and_formulas_untouched(self, assignment):
         """Every inline code span and formula of the English is in the Korean, and no other."""
         for message in _messages(assignment):
@@ -249,6 +288,9 @@ class TestKoreanText:
         """Each translation is Korean (a table of numbers excepted) and keeps to 합니다체."""
         for message in _messages(assignment):
             has_words = re.search("[A-Za-z]{3,}", _CODE.sub("", _MATH.sub("", message.id)))
+            if message.context.endswith(":test cells"):  # words, not code nor a gate's name
+                has_words = re.search(r"(?<![\w(=.])[a-z]{3,}(?![\w(=_])",
+                                      re.sub(r"`[^`]*`|\{[^}]*\}", "", message.id))
             if has_words and not re.fullmatch(r"#+ [A-Z]+|\|[^가-힣]*", message.id):
                 assert _HANGUL.search(message.string), (message.context, message.string)
             assert not _NOT_HAMNIDA.search(message.string), (message.context, message.string)
