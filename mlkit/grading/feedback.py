@@ -22,6 +22,7 @@ autograde`` graded it. A check with no record did not run.
 """
 
 from pathlib import Path
+from types import MappingProxyType
 
 import nbformat
 from nbgrader import utils
@@ -30,6 +31,7 @@ from traitlets import Unicode
 
 from mlkit.grading import catalogues
 from mlkit.grading.catalogues import cell_context
+from mlkit.grading.course import course_config
 from mlkit.grading.hidden import split
 from mlkit.grading.translate import translate_cell
 from mlkit.grading.translations import catalogue_path
@@ -37,7 +39,7 @@ from mlkit.messages import shown, tr, translated, using
 from mlkit.messages.language import of_submission
 from mlkit.testing.checks import CheckResult
 
-__all__ = ["HideHiddenTests", "generate_feedback", "hidden_results"]
+__all__ = ["HideHiddenTests", "feedback_config", "generate_feedback", "hidden_results"]
 
 HIDDEN_CODE = tr("# The hidden checks ran here; their code is not shown.")
 
@@ -72,18 +74,18 @@ def hidden_results(names, recorded):
 
 
 # Errors of a cell that was stopped rather than failed: they may come from the hidden part.
-STOPPED = {"KeyboardInterrupt", "CellTimeoutError", "DeadKernelError", "SystemExit"}
+STOPPED = frozenset({"KeyboardInterrupt", "CellTimeoutError", "DeadKernelError", "SystemExit"})
 
 
 # The statuses of a hidden check, as the feedback shows them ("[passed] f(X)").
-STATUSES = {
+STATUSES = MappingProxyType({
     # Translators: the status of a hidden check in a graded notebook's feedback.
     "passed": tr("passed"),
     # Translators: the status of a hidden check in a graded notebook's feedback.
     "failed": tr("failed"),
     # Translators: the status of a hidden check in a graded notebook's feedback.
     "not run": tr("not run"),
-}
+})
 
 
 def _report(results, error):
@@ -182,20 +184,14 @@ class TranslateTextCells(NbGraderPreprocessor):
         return nb, resources
 
 
-def _config(course):
+def feedback_config(course):
     """The course's nbgrader config, with :class:`HideHiddenTests` in the feedback converter."""
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from nbgrader.preprocessors import GetGrades
-    from traitlets.config import Config
-    from traitlets.config.loader import PyFileConfigLoader
 
-    config = Config()
-    config_file = Path(course) / "nbgrader_config.py"
-    if config_file.exists():
-        config.merge(PyFileConfigLoader(str(config_file)).load_config())
+    config = course_config(course)
     config.GenerateFeedback.preprocessors = [GetGrades, TranslateTextCells, HideHiddenTests,
                                              CSSHTMLHeaderPreprocessor]
-    config.CourseDirectory.root = str(Path(course).resolve())
     release = config.CourseDirectory.get("release_directory", "release")
     config.TranslateTextCells.release = str(Path(course).resolve() / release)
     return config
@@ -218,7 +214,7 @@ def generate_feedback(course, assignments=None, *, log=print):
     from nbgrader.apps.api import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
-    config = _config(course)
+    config = feedback_config(course)
     coursedir = CourseDirectory(config=config)
     api = NbGraderAPI(coursedir=coursedir, config=config)
     if assignments is None:

@@ -26,8 +26,8 @@ __all__ = ["CellRun", "asks_for_input", "own_files", "run"]
 # notebook does not start another run.
 RUNNING = "MLKIT_PRESUBMIT_RUNNING"
 # Errors a read of a missing file raises.
-FILE_ERRORS = {"FileNotFoundError", "IsADirectoryError", "NotADirectoryError",
-               "PermissionError", "DataFileError"}
+FILE_ERRORS = frozenset({"FileNotFoundError", "IsADirectoryError", "NotADirectoryError",
+                         "PermissionError", "DataFileError"})
 
 
 @dataclasses.dataclass
