@@ -34,6 +34,7 @@ import fcntl
 import functools
 import hashlib
 import json
+import logging
 import os
 import queue
 import re
@@ -80,6 +81,8 @@ __all__ = [
     "autograde_config",
     "course_lock",
 ]
+
+_log = logging.getLogger(__name__)
 
 MARKER = ".mlkit-graded.json"
 LOCK = ".mlkit-grade.lock"
@@ -590,7 +593,7 @@ def _failure_reason(result):
                   and not line.startswith("nbgrader.converters.base.NbGraderException")]
         if causes:
             return causes[-1][:1000]
-    return "nbgrader's autograde failed without saying why (see its log with --debug)"
+    return "nbgrader's autograde failed without saying why (its log is in the details)"
 
 
 def _unreadable(coursedir, job):
@@ -651,3 +654,5 @@ def _grade(api, coursedir, job, repairs):
         return
     job.status = "failed"
     job.reason = _failure_reason(result)
+    _log.info("nbgrader's log of %s/%s:\n%s%s", job.student, job.assignment,
+              result.get("log", ""), result.get("error", ""))

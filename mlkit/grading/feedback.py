@@ -21,6 +21,7 @@ recorded, as data, in the cell's metadata (``mlkit.checks``: one
 autograde`` graded it. A check with no record did not run.
 """
 
+import logging
 from pathlib import Path
 from types import MappingProxyType
 
@@ -40,6 +41,8 @@ from mlkit.messages.language import of_submission
 from mlkit.testing.checks import CheckResult
 
 __all__ = ["HideHiddenTests", "feedback_config", "generate_feedback", "hidden_results"]
+
+_log = logging.getLogger(__name__)
 
 HIDDEN_CODE = tr("# The hidden checks ran here; their code is not shown.")
 
@@ -206,7 +209,8 @@ def generate_feedback(course, assignments=None, *, log=print):
     Args:
         course: the course directory.
         assignments: names of assignments, or None for every autograded one.
-        log: called with each line of nbgrader's log when a step fails.
+        log: called with a line for each assignment whose feedback failed
+            (nbgrader's own log of it goes to the logger of this module).
 
     Returns:
         The exit status: 0 when the feedback of every assignment was written, else 1.
@@ -225,7 +229,7 @@ def generate_feedback(course, assignments=None, *, log=print):
         result = api.generate_feedback(assignment, force=True)
         if not result["success"]:
             status = 1
-            log(f"error: the feedback of {assignment!r} was not generated; nbgrader says:")
-            for line in (result.get("log", "") + result.get("error", "")).splitlines():
-                log(line)
+            log(f"error: the feedback of {assignment!r} was not generated")
+            _log.info("nbgrader's log of the feedback of %r:\n%s%s", assignment,
+                      result.get("log", ""), result.get("error", ""))
     return status
