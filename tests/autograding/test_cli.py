@@ -142,4 +142,4 @@ def test_nbgrader_commands_speak_through_the_tool(course):
     assert result.returncode == 0
     assert result.stdout == "students of students.csv imported into the gradebook\n"
     assert result.stderr == ""
-    assert "Creating/updating student with ID 'kim01'" in (course / "mlkit-grade.log").read_text()
+    assert "Creating/updating Student with id 'kim01'" in (course / "mlkit-grade.log").read_text()
