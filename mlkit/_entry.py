@@ -14,14 +14,15 @@ Example:
 
 import importlib.util
 import sys
+from types import MappingProxyType
 
 #: The modules each extra brings that its tool imports first.
-NEEDS = {
-    "check": ["nbformat", "nbclient", "nbgrader", "ipykernel"],
-    "grading": ["nbformat", "nbgrader", "ipykernel", "sqlalchemy", "copydetect", "filelock",
-                "tqdm", "matplotlib", "babel"],
-}
-TOOLS = {"check": "mlkit-check", "grading": "mlkit-grade"}
+NEEDS = MappingProxyType({
+    "check": ("nbformat", "nbclient", "nbgrader", "ipykernel"),
+    "grading": ("nbformat", "nbgrader", "ipykernel", "sqlalchemy", "copydetect", "filelock",
+                "tqdm", "matplotlib", "babel"),
+})
+TOOLS = MappingProxyType({"check": "mlkit-check", "grading": "mlkit-grade"})
 
 
 def missing_extra(extra, modules):

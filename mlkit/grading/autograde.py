@@ -35,6 +35,7 @@ import fcntl
 import functools
 import hashlib
 import json
+import logging
 import os
 import queue
 import re
@@ -60,24 +61,29 @@ from nbgrader.preprocessors import (
     OverwriteKernelspec,
 )
 from sqlalchemy.exc import SAWarning
-from traitlets.config import Config
+from traitlets import Instance
 
 from mlkit.grading import submissions, test_texts
 from mlkit.grading.assignments import register, source_assignments, source_fingerprint
+from mlkit.grading.course import course_config
 from mlkit.grading.gradebook import one_engine
-from mlkit.grading.repair import REPAIRS, RepairStructure
+from mlkit.grading.repair import RepairRecords, RepairStructure
 from mlkit.grading.sandbox import CHECKER_MODULES, STUDENT_MODULES, Pool, run_on
 from mlkit.grading.sqlite import write_ahead_log
 
 __all__ = [
     "AutogradeError",
     "CourseLockedError",
+    "GradingRun",
     "Job",
     "LocalPool",
     "PooledExecute",
     "autograde",
+    "autograde_config",
     "course_lock",
 ]
+
+_log = logging.getLogger(__name__)
 
 MARKER = ".mlkit-graded.json"
 LOCK = ".mlkit-grade.lock"
@@ -119,7 +125,11 @@ def course_lock(course):
         handle.close()
 
 
-_COMPILED_SCHEMAS = {}
+@functools.cache
+def _compiled_schema():
+    """nbgrader's schema of cell metadata (its current version), compiled once."""
+    schema = MetadataValidator().schema
+    return jsonschema.validators.validator_for(schema)(schema)
 
 
 class _CachedSchemaValidator(MetadataValidator):
@@ -131,10 +141,7 @@ class _CachedSchemaValidator(MetadataValidator):
         version = cell.metadata["nbgrader"].get("schema_version", 0)
         if version != self.schema_version:  # nbgrader's own errors for old or new versions
             return super().validate_cell(cell)
-        key = id(self.schema)
-        if key not in _COMPILED_SCHEMAS:
-            _COMPILED_SCHEMAS[key] = jsonschema.validators.validator_for(self.schema)(self.schema)
-        _COMPILED_SCHEMAS[key].validate(cell.metadata["nbgrader"])
+        _compiled_schema().validate(cell.metadata["nbgrader"])
         return None
 
 
@@ -164,21 +171,68 @@ def _code_key(notebook):
     return digest.hexdigest()
 
 
-_STATE = {"pool": None, "futures": {}, "timeout": 120, "release": None}
+class GradingRun:
+    """What the steps of one autograde run share: its pool, time limit, executions and repairs.
+
+    :func:`autograde` makes one per run and hands it to nbgrader's converter
+    through the configuration (``c.PooledExecute.run``, ``c.RepairStructure.records``);
+    configuration copies its values, but a run is shared by its steps, never
+    copied. Nothing of it outlives the run, and two runs share nothing.
+
+    Args:
+        pool: what executes the notebooks (:class:`LocalPool` or a Dask pool).
+        timeout: each cell's time limit in seconds.
+        release: the course's release folder, whose catalogues hold the test cells' texts
+            (:mod:`mlkit.grading.test_texts`), or None.
+
+    Example:
+        >>> run = GradingRun(pool=None, timeout=5, release=None)
+        >>> run.expect(("kim", "softmax", "softmax", "key"), "future")
+        >>> run.take(("kim", "softmax", "softmax", "key")), run.take(("lee", "x", "x", "k"))
+        ('future', None)
+    """
+
+    def __init__(self, pool, timeout, release):
+        self.pool = pool
+        self.timeout = timeout
+        self.release = release
+        self.repairs = RepairRecords()
+        self._lock = threading.Lock()
+        self._futures = {}  # (student, assignment, notebook, code key) -> Future
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def expect(self, key, future):
+        """Remember the execution sent ahead for a notebook (its :func:`execution_key`)."""
+        with self._lock:
+            self._futures[key] = future
+
+    def take(self, key):
+        """The execution sent ahead for ``key``, or None; it is forgotten."""
+        with self._lock:
+            return self._futures.pop(key, None)
+
+
+def execution_key(student, assignment, notebook, nb):
+    """What identifies a notebook's execution: the submission, the notebook, what it runs."""
+    return (student, assignment, notebook, _code_key(nb))
 
 
 class PooledExecute(NbGraderPreprocessor):
-    """nbgrader's ``Execute`` step, run on a sandboxed, pre-warmed worker of the pool."""
+    """nbgrader's ``Execute`` step, run on a sandboxed, pre-warmed worker of the run's pool."""
+
+    run = Instance(GradingRun, help="The autograde run this step belongs to.").tag(config=True)
 
     def preprocess(self, nb, resources):
         names = resources.get("nbgrader", {})
-        key = (names.get("student"), names.get("assignment"), names.get("notebook"),
-               _code_key(nb))
-        future = _STATE["futures"].pop(key, None)
+        key = execution_key(names.get("student"), names.get("assignment"),
+                            names.get("notebook"), nb)
+        future = self.run.take(key)
         if future is None:  # not prepared ahead, or prepared differently: run it now
-            executed = test_texts.attach(copy.deepcopy(nb), _STATE["release"],
+            executed = test_texts.attach(copy.deepcopy(nb), self.run.release,
                                          names.get("assignment"), names.get("notebook"))
-            future = _STATE["pool"].grade([executed], timeout=_STATE["timeout"])[0]
+            future = self.run.pool.grade([executed], timeout=self.run.timeout)[0]
         outputs, status, reason = future.result()
         for cell, (cell_outputs, count, metadata) in zip(
                 [c for c in nb.cells if c.cell_type == "code"], outputs, strict=True):
@@ -332,14 +386,12 @@ def find_jobs(coursedir, assignments=None):
     return jobs
 
 
-def _config(course):
-    """The course's nbgrader config, with Execute replaced by :class:`PooledExecute`."""
-    config = Config()
-    config_file = Path(course) / "nbgrader_config.py"
-    if config_file.exists():
-        from traitlets.config.loader import PyFileConfigLoader
+def autograde_config(course):
+    """The course's nbgrader config, with Execute replaced by :class:`PooledExecute`.
 
-        config.merge(PyFileConfigLoader(str(config_file)).load_config())
+    :func:`autograde` adds its run (``c.PooledExecute.run``) before grading.
+    """
+    config = course_config(course)
     from nbgrader.converters import Autograde
 
     swap = {"Execute": PooledExecute, "CheckCellMetadata": FastCheckCellMetadata}
@@ -348,7 +400,6 @@ def _config(course):
         config.Autograde[name] = [swap.get(step.__name__, step) for step in steps]
     config.Autograde.sanitize_preprocessors = [RepairStructure,
                                                *config.Autograde.sanitize_preprocessors]
-    config.CourseDirectory.root = str(Path(course).resolve())
     return config
 
 
@@ -371,7 +422,7 @@ def autograde(course, assignments=None, *, force=False, workers=None, sandbox=Tr
     Returns:
         list of :class:`Job` with their final status.
     """
-    config = _config(course)
+    config = autograde_config(course)
     coursedir = CourseDirectory(config=config)
     with course_lock(course), write_ahead_log(), one_engine(coursedir.db_url, coursedir.course_id):
         jobs = find_jobs(coursedir, assignments)
@@ -383,14 +434,15 @@ def autograde(course, assignments=None, *, force=False, workers=None, sandbox=Tr
         todo = [job for job in todo if not job.refused]
         if not todo:
             return jobs
-        api = NbGraderAPI(coursedir=coursedir, config=config)
-        _STATE["timeout"] = config.Execute.get("timeout", 120) or 120
-        _STATE["release"] = _release_dir(coursedir)
+        timeout = config.Execute.get("timeout", 120) or 120
         modules, checker_modules = modules_for(coursedir, {job.assignment for job in todo})
         with _pool(scheduler, workers, modules, checker_modules, sandbox, log) as pool:
-            _STATE["pool"], _STATE["futures"] = pool, {}
+            run = GradingRun(pool, timeout, _release_dir(coursedir))
+            config.PooledExecute.run = run
+            config.RepairStructure.records = run.repairs
+            api = NbGraderAPI(coursedir=coursedir, config=config)
             executed = queue.Queue()  # jobs in the order their executions end
-            feeder = threading.Thread(target=_feed, args=(pool, coursedir, todo, executed),
+            feeder = threading.Thread(target=_feed, args=(run, coursedir, todo, executed),
                                       daemon=True)
             feeder.start()
             bar = None
@@ -402,7 +454,7 @@ def autograde(course, assignments=None, *, force=False, workers=None, sandbox=Tr
             try:
                 for _ in todo:
                     job = executed.get()
-                    _grade(api, coursedir, job)
+                    _grade(api, coursedir, job, run.repairs)
                     if job.status == "failed":
                         log(f"{job.student}/{job.assignment}: NOT GRADED: {job.reason}")
                     for note in job.notes:
@@ -414,7 +466,6 @@ def autograde(course, assignments=None, *, force=False, workers=None, sandbox=Tr
             finally:
                 if bar is not None:
                     bar.close()
-                _STATE["pool"], _STATE["futures"] = None, {}
     return jobs
 
 
@@ -482,7 +533,7 @@ def _refuse(coursedir, job):
     job.status = "refused"
 
 
-def _feed(pool, coursedir, jobs, executed):
+def _feed(run, coursedir, jobs, executed):
     """Prepare each submission's notebooks and send them to the pool, ahead of the converter.
 
     Each job is put in ``executed`` once all its notebooks have run (at once
@@ -499,10 +550,10 @@ def _feed(pool, coursedir, jobs, executed):
                 continue
         futures = []
         with contextlib.suppress(Exception):  # the converter's own try meets it, and reports it
-            futures = pool.grade(list(prepared.values()), timeout=_STATE["timeout"], job=job) \
+            futures = run.pool.grade(list(prepared.values()), timeout=run.timeout, job=job) \
                 if prepared else []
         for (name, notebook), future in zip(prepared.items(), futures, strict=True):
-            _STATE["futures"][(job.student, job.assignment, name, _code_key(notebook))] = future
+            run.expect(execution_key(job.student, job.assignment, name, notebook), future)
         _when_all_done(futures, functools.partial(executed.put, job))
 
 
@@ -552,7 +603,7 @@ def _failure_reason(result):
                   and not line.startswith("nbgrader.converters.base.NbGraderException")]
         if causes:
             return causes[-1][:1000]
-    return "nbgrader's autograde failed without saying why (see its log with --debug)"
+    return "nbgrader's autograde failed without saying why (its log is in the details)"
 
 
 def _unreadable(coursedir, job):
@@ -591,12 +642,15 @@ def _zero(coursedir, job, problems):
                  for name, why in problems.items()]
 
 
-def _grade(api, coursedir, job):
-    """Run nbgrader's autograde converter on one submission; mark it graded if it worked."""
+def _grade(api, coursedir, job, repairs):
+    """Run nbgrader's autograde converter on one submission; mark it graded if it worked.
+
+    ``repairs`` is the run's :class:`~mlkit.grading.repair.RepairRecords`: the
+    submission's repairs become its notes.
+    """
     result = api.autograde(job.assignment, job.student, force=True, create=True)
-    job.notes = [f"{notebook}.ipynb: {line}"
-                 for (student, assignment, notebook), lines in sorted(REPAIRS.items())
-                 if (student, assignment) == (job.student, job.assignment) for line in lines]
+    job.notes = [f"{notebook}.ipynb: {each.sentence}"
+                 for notebook, each in repairs.take(job.student, job.assignment)]
     if result.get("success"):
         job.notes += _execution_notes(coursedir, job)
         _write_marker(coursedir, job)
@@ -610,3 +664,5 @@ def _grade(api, coursedir, job):
         return
     job.status = "failed"
     job.reason = _failure_reason(result)
+    _log.info("nbgrader's log of %s/%s:\n%s%s", job.student, job.assignment,
+              result.get("log", ""), result.get("error", ""))

@@ -48,6 +48,7 @@ import socket
 import sys
 import traceback
 import warnings
+from types import MappingProxyType
 
 import numpy as np
 
@@ -56,7 +57,7 @@ from mlkit.grading import wire
 __all__ = ["CheckerPeer", "ChannelError", "Remote", "RemoteError", "StudentNamespace",
            "StudentPeer"]
 
-_OPERATORS = {
+_OPERATORS = MappingProxyType({
     "len": len, "bool": bool, "int": int, "float": float, "complex": complex,
     "index": operator.index,
     "repr": repr, "str": str, "format": format, "hash": hash, "dir": dir,
@@ -68,7 +69,7 @@ _OPERATORS = {
     "mod": operator.mod, "pow": operator.pow, "matmul": operator.matmul, "neg": operator.neg,
     "pos": operator.pos, "abs": abs, "radd": lambda a, b: b + a, "rsub": lambda a, b: b - a,
     "rmul": lambda a, b: b * a, "rtruediv": lambda a, b: b / a, "rmatmul": lambda a, b: b @ a,
-}
+})
 MAX_ITEMS = 1_000_000
 
 
@@ -418,7 +419,7 @@ def _with_gradients(value, gradients, copies):
 
 
 _MISSING = object()
-_NUMPY_ERROR_MODES = {"ignore", "warn", "raise", "call", "print", "log"}
+_NUMPY_ERROR_MODES = frozenset({"ignore", "warn", "raise", "call", "print", "log"})
 
 
 @contextlib.contextmanager

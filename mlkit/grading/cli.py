@@ -21,6 +21,9 @@ feedback that names the hidden checks without showing them
 
 The exit status is 0 only when every step succeeded and every submission was
 graded; otherwise the tool says which submissions were not graded, and why.
+The tool prints its own lines only: what nbgrader, SQLAlchemy and the other
+libraries say goes to ``mlkit-grade.log`` in the course directory
+(:mod:`mlkit.grading.details`), named on the last line when something failed.
 """
 
 import argparse
@@ -30,15 +33,29 @@ import subprocess
 import sys
 from pathlib import Path
 
-__all__ = ["main"]
+from mlkit.grading.details import Details
+
+__all__ = ["LOG", "main"]
+
+# The tool's details file, in the course directory
+LOG = "mlkit-grade.log"
 
 
-def _nbgrader(course, *args):
-    """Run an nbgrader command in the course; return its exit status (its output goes through)."""
+def _nbgrader(args, *command, done):
+    """Run an nbgrader command in the course, its output into the details; its exit status.
+
+    ``done`` is the line printed when it succeeded.
+    """
     env = dict(os.environ)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    return subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
-                          check=False).returncode
+    status = subprocess.run([sys.executable, "-m", "nbgrader", *command], cwd=args.course,
+                            env=env, stdout=args.details.stream, stderr=args.details.stream,
+                            check=False).returncode
+    if status:
+        print(f"error: nbgrader {command[0]} failed (exit status {status})", file=sys.stderr)
+    else:
+        print(done)
+    return status
 
 
 def _roster(args):
@@ -53,7 +70,8 @@ def _roster(args):
               f"Received first line: {header[0] if header else '(empty file)'!r}",
               file=sys.stderr)
         return 2
-    return _nbgrader(args.course, "db", "student", "import", str(path))
+    return _nbgrader(args, "db", "student", "import", str(path),
+                     done=f"students of {path.name} imported into the gradebook")
 
 
 def _collect(args):
@@ -70,7 +88,8 @@ def _collect(args):
     archive = course / "downloaded" / args.assignment / "archive"
     archive.mkdir(parents=True, exist_ok=True)
     shutil.copy(source, archive / source.name)
-    return _nbgrader(args.course, "zip_collect", args.assignment, "--force")
+    return _nbgrader(args, "zip_collect", args.assignment, "--force",
+                     done=f"{source.name} collected into submitted/ for {args.assignment}")
 
 
 def _autograde(args):
@@ -156,7 +175,8 @@ def _export(args):
             print("error: --assignment needs --format canvas or moodle (nbgrader's export "
                   "writes every assignment)", file=sys.stderr)
             return 2
-        return _nbgrader(args.course, "export", f"--to={Path(args.csv).resolve()}")
+        target = Path(args.csv).resolve()
+        return _nbgrader(args, "export", f"--to={target}", done=f"grades written to {target}")
     from mlkit.grading.lms import write_csv
 
     try:
@@ -248,7 +268,11 @@ def main(argv=None):
               "nbgrader_config.py (run in the course directory, or pass --course)",
               file=sys.stderr)
         return 2
-    return args.run(args)
+    with Details(course / LOG) as args.details:
+        status = args.run(args)
+    if status and args.details.written():
+        print(args.details.pointer(), file=sys.stderr)
+    return status
 
 
 if __name__ == "__main__":

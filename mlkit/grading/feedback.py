@@ -21,7 +21,9 @@ recorded, as data, in the cell's metadata (``mlkit.checks``: one
 autograde`` graded it. A check with no record did not run.
 """
 
+import logging
 from pathlib import Path
+from types import MappingProxyType
 
 import nbformat
 from nbgrader import utils
@@ -30,6 +32,7 @@ from traitlets import Unicode
 
 from mlkit.grading import catalogues, test_texts
 from mlkit.grading.catalogues import cell_context
+from mlkit.grading.course import course_config
 from mlkit.grading.hidden import split
 from mlkit.grading.translate import translate_cell
 from mlkit.grading.translations import catalogue_path
@@ -38,7 +41,9 @@ from mlkit.messages.language import of_submission
 from mlkit.messages.text import Text
 from mlkit.testing.checks import CheckResult
 
-__all__ = ["HideHiddenTests", "generate_feedback", "hidden_results"]
+__all__ = ["HideHiddenTests", "feedback_config", "generate_feedback", "hidden_results"]
+
+_log = logging.getLogger(__name__)
 
 HIDDEN_CODE = tr("# The hidden checks ran here; their code is not shown.")
 
@@ -73,18 +78,18 @@ def hidden_results(names, recorded):
 
 
 # Errors of a cell that was stopped rather than failed: they may come from the hidden part.
-STOPPED = {"KeyboardInterrupt", "CellTimeoutError", "DeadKernelError", "SystemExit"}
+STOPPED = frozenset({"KeyboardInterrupt", "CellTimeoutError", "DeadKernelError", "SystemExit"})
 
 
 # The statuses of a hidden check, as the feedback shows them ("[passed] f(X)").
-STATUSES = {
+STATUSES = MappingProxyType({
     # Translators: the status of a hidden check in a graded notebook's feedback.
     "passed": tr("passed"),
     # Translators: the status of a hidden check in a graded notebook's feedback.
     "failed": tr("failed"),
     # Translators: the status of a hidden check in a graded notebook's feedback.
     "not run": tr("not run"),
-}
+})
 
 
 def _report(results, error):
@@ -191,20 +196,14 @@ class TranslateTextCells(NbGraderPreprocessor):
         return nb, resources
 
 
-def _config(course):
+def feedback_config(course):
     """The course's nbgrader config, with :class:`HideHiddenTests` in the feedback converter."""
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from nbgrader.preprocessors import GetGrades
-    from traitlets.config import Config
-    from traitlets.config.loader import PyFileConfigLoader
 
-    config = Config()
-    config_file = Path(course) / "nbgrader_config.py"
-    if config_file.exists():
-        config.merge(PyFileConfigLoader(str(config_file)).load_config())
+    config = course_config(course)
     config.GenerateFeedback.preprocessors = [GetGrades, TranslateTextCells, HideHiddenTests,
                                              CSSHTMLHeaderPreprocessor]
-    config.CourseDirectory.root = str(Path(course).resolve())
     release = config.CourseDirectory.get("release_directory", "release")
     config.TranslateTextCells.release = str(Path(course).resolve() / release)
     config.HideHiddenTests.release = str(Path(course).resolve() / release)
@@ -220,7 +219,8 @@ def generate_feedback(course, assignments=None, *, log=print):
     Args:
         course: the course directory.
         assignments: names of assignments, or None for every autograded one.
-        log: called with each line of nbgrader's log when a step fails.
+        log: called with a line for each assignment whose feedback failed
+            (nbgrader's own log of it goes to the logger of this module).
 
     Returns:
         The exit status: 0 when the feedback of every assignment was written, else 1.
@@ -228,7 +228,7 @@ def generate_feedback(course, assignments=None, *, log=print):
     from nbgrader.apps.api import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
-    config = _config(course)
+    config = feedback_config(course)
     coursedir = CourseDirectory(config=config)
     api = NbGraderAPI(coursedir=coursedir, config=config)
     if assignments is None:
@@ -239,7 +239,7 @@ def generate_feedback(course, assignments=None, *, log=print):
         result = api.generate_feedback(assignment, force=True)
         if not result["success"]:
             status = 1
-            log(f"error: the feedback of {assignment!r} was not generated; nbgrader says:")
-            for line in (result.get("log", "") + result.get("error", "")).splitlines():
-                log(line)
+            log(f"error: the feedback of {assignment!r} was not generated")
+            _log.info("nbgrader's log of the feedback of %r:\n%s%s", assignment,
+                      result.get("log", ""), result.get("error", ""))
     return status

@@ -36,6 +36,7 @@ roster gives one; for Moodle's ``ID number``, the nbgrader student id otherwise.
 import csv
 from dataclasses import dataclass
 from datetime import datetime
+from types import MappingProxyType
 
 from nbgrader.api import Gradebook, MissingEntry
 
@@ -43,9 +44,9 @@ __all__ = ["CANVAS_COLUMNS", "FORMATS", "MOODLE_COLUMNS", "Grade", "canvas_rows"
            "moodle_rows", "write_csv"]
 
 # Canvas's gradebook export and import: these five columns, then the assignments.
-CANVAS_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+CANVAS_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
 # Moodle's grade import: a user identifier column (mapped at import), then grade items.
-MOODLE_COLUMNS = ["ID number", "Email address", "First name", "Last name"]
+MOODLE_COLUMNS = ("ID number", "Email address", "First name", "Last name")
 
 
 @dataclass
@@ -142,7 +143,7 @@ def _number(value):
 
 def canvas_rows(students, names, table):
     """The rows of Canvas's gradebook import file (header, ``Points Possible``, students)."""
-    rows = [CANVAS_COLUMNS + names]
+    rows = [[*CANVAS_COLUMNS, *names]]
     points = {name: next((g.max_score for (_, a), g in table.items() if a == name), 0)
               for name in names}
     rows.append(["Points Possible", "", "", "", ""] + [_number(points[n]) for n in names])
@@ -155,7 +156,7 @@ def canvas_rows(students, names, table):
 
 def moodle_rows(students, names, table):
     """The rows of Moodle's CSV grade import file (header, then students)."""
-    rows = [MOODLE_COLUMNS + names]
+    rows = [[*MOODLE_COLUMNS, *names]]
     for student in students:
         rows.append([student["lms_user_id"] or student["id"], student["email"],
                      student["first_name"], student["last_name"]]
@@ -163,7 +164,7 @@ def moodle_rows(students, names, table):
     return rows
 
 
-FORMATS = {"canvas": canvas_rows, "moodle": moodle_rows}
+FORMATS = MappingProxyType({"canvas": canvas_rows, "moodle": moodle_rows})
 
 
 def write_csv(course, path, fmt, assignments=None):
@@ -183,11 +184,11 @@ def write_csv(course, path, fmt, assignments=None):
     """
     from nbgrader.coursedir import CourseDirectory
 
-    from mlkit.grading.feedback import _config
+    from mlkit.grading.course import course_config
 
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: expected one of {', '.join(sorted(FORMATS))}")
-    config = _config(course)
+    config = course_config(course)
     students, names, table = grades(CourseDirectory(config=config).db_url, config, assignments)
     with open(path, "w", newline="", encoding="utf-8") as file:
         csv.writer(file).writerows(FORMATS[fmt](students, names, table))

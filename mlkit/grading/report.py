@@ -283,9 +283,9 @@ def write_report(course, path="report.html", *, threshold=0.2, common=None):
         common: passages written alike by more students than this are ignored
             (default: 10 or 5% of the class, whichever is larger).
     """
-    from mlkit.grading.feedback import _config
+    from mlkit.grading.course import course_config
 
-    coursedir = CourseDirectory(config=_config(course))
+    coursedir = CourseDirectory(config=course_config(course))
     results = class_results(coursedir.db_url)
     outcomes, sources = [], {}
     for assignment, student, notebook_path in checks.entries(course,

@@ -19,7 +19,9 @@ limit per cell (:mod:`mlkit.presubmit.run`), and the report lists
   too long.
 
 The command exits with 1 when something would cost points, 2 when the
-notebook cannot be checked, and 0 otherwise.
+notebook cannot be checked, and 0 otherwise. It prints its own lines only:
+what the libraries and the kernel say goes to ``.mlkit-check.log`` beside the
+notebook, named at the end when the check failed.
 """
 
 import argparse
@@ -30,6 +32,7 @@ from pathlib import Path
 
 import nbformat
 
+from mlkit.grading.details import Details
 from mlkit.grading.release import METADATA_KEY, record
 from mlkit.messages import shown, tr, translated, using
 from mlkit.messages.kernel import notebook_path
@@ -40,6 +43,8 @@ from mlkit.presubmit.structure import structure_problems
 __all__ = ["Report", "check", "check_notebook", "main"]
 
 DEFAULT_TIMEOUT = 120
+# The command's details file, beside the notebook checked
+LOG = ".mlkit-check.log"
 
 
 @dataclasses.dataclass
@@ -133,7 +138,7 @@ def _release_record(notebook, release):
     return found
 
 
-def check_notebook(path, *, release=None, timeout=None):
+def check_notebook(path, *, release=None, timeout=None, kernel_output=None):
     """Check a notebook as the autograder would grade it.
 
     Args:
@@ -141,6 +146,8 @@ def check_notebook(path, *, release=None, timeout=None):
         release: the released notebook to compare with; by default the record
             the release left in the notebook's metadata.
         timeout: each cell's time limit in seconds; by default the release's.
+        kernel_output: a file for what the kernel process itself prints
+            (:func:`mlkit.presubmit.run.run`), or None for this process's.
 
     Returns:
         A :class:`Report`.
@@ -180,7 +187,7 @@ def check_notebook(path, *, release=None, timeout=None):
                                "grader will not have: only the notebook is submitted.",
                                number=index + 1, file=name))
 
-    _, runs, seconds = run(notebook, timeout, language=language)
+    _, runs, seconds = run(notebook, timeout, language=language, kernel_output=kernel_output)
     for cell_run in runs:
         ename, evalue = cell_run.error or (None, None)
         # nbgrader interrupts a cell at its time limit: it ends in KeyboardInterrupt.
@@ -260,12 +267,24 @@ def main(argv=None):
     parser.add_argument("--timeout", type=float, help=_words(tr(
         "each cell's time limit in seconds (default: the release's)")))
     args = parser.parse_args(argv)
-    try:
-        report = check_notebook(args.notebook, release=args.release, timeout=args.timeout)
-    except (FileNotFoundError, ValueError) as error:
-        print(_words(tr("error: %(error)s", error=error)), file=sys.stderr)
+    notebook = Path(args.notebook)
+    if not notebook.is_file():  # nothing to check, and no folder of its own for the details
+        print(_words(tr("error: %(error)s", error=tr("no notebook at %(path)s",
+                                                      path=notebook))), file=sys.stderr)
         return 2
+    with Details(notebook.parent / LOG) as details:
+        try:
+            report = check_notebook(notebook, release=args.release, timeout=args.timeout,
+                                    kernel_output=details.stream)
+        except (FileNotFoundError, ValueError) as error:
+            print(_words(tr("error: %(error)s", error=error)), file=sys.stderr)
+            if details.written():
+                print(_words(tr("details: %(path)s", path=details.path)), file=sys.stderr)
+            return 2
     print(report)
+    if not report.ok and details.written():
+        with using(report.language):
+            print(shown("details: %(path)s", path=details.path))
     return 0 if report.ok else 1
 
 

@@ -3,7 +3,9 @@
 The run uses nbgrader's own :class:`~nbgrader.preprocessors.Execute`, in an
 empty temporary folder holding only a copy of the notebook, so that a cell
 that reads a file the grader will not have fails here as it would there.
-Input is not allowed: ``input()`` raises, as under the grader.
+Input is not allowed: ``input()`` raises, as under the grader. What the kernel
+process itself writes (IPython's start-up warnings, TensorFlow's) goes where
+the caller says: the command's details file (:mod:`mlkit.grading.details`).
 """
 
 import ast
@@ -16,7 +18,9 @@ from datetime import datetime
 from pathlib import Path
 
 import nbformat
+from jupyter_core.utils import run_sync
 from nbgrader.preprocessors import Execute
+from traitlets import Any
 
 from mlkit.messages.language import VARIABLE as LANGUAGE
 
@@ -26,8 +30,8 @@ __all__ = ["CellRun", "asks_for_input", "own_files", "run"]
 # notebook does not start another run.
 RUNNING = "MLKIT_PRESUBMIT_RUNNING"
 # Errors a read of a missing file raises.
-FILE_ERRORS = {"FileNotFoundError", "IsADirectoryError", "NotADirectoryError",
-               "PermissionError", "DataFileError"}
+FILE_ERRORS = frozenset({"FileNotFoundError", "IsADirectoryError", "NotADirectoryError",
+                         "PermissionError", "DataFileError"})
 
 
 @dataclasses.dataclass
@@ -91,6 +95,20 @@ def own_files(source):
     return found
 
 
+class _Execute(Execute):
+    """nbgrader's ``Execute``; what the kernel process itself prints goes to ``kernel_output``."""
+
+    kernel_output = Any(None, help="A file for the kernel process's stdout and stderr, or None.")
+
+    async def async_start_new_kernel(self, **kwargs):
+        if self.kernel_output is not None:
+            kwargs.setdefault("stdout", self.kernel_output)
+            kwargs.setdefault("stderr", self.kernel_output)
+        await super().async_start_new_kernel(**kwargs)
+
+    start_new_kernel = run_sync(async_start_new_kernel)
+
+
 def _seconds(cell):
     timing = cell.get("metadata", {}).get("execution", {})
     start, end = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
@@ -100,7 +118,7 @@ def _seconds(cell):
     return (parse(end.replace("Z", "+00:00")) - parse(start.replace("Z", "+00:00"))).total_seconds()
 
 
-def run(notebook, timeout, *, language=None):
+def run(notebook, timeout, *, language=None, kernel_output=None):
     """Execute a copy of ``notebook`` in a fresh kernel, in an empty folder.
 
     Args:
@@ -108,6 +126,8 @@ def run(notebook, timeout, *, language=None):
         timeout: each cell's time limit in seconds, as the grader's ``Execute.timeout``.
         language: the language of the checks' messages in the kernel (``MLKIT_LANG``
             there), or None to leave the environment's choice.
+        kernel_output: a file (opened for writing) for what the kernel process
+            itself prints on its stdout and stderr, or None for this process's.
 
     Returns:
         ``(executed notebook, list of CellRun for its code cells, seconds in all)``.
@@ -118,13 +138,15 @@ def run(notebook, timeout, *, language=None):
             cell.outputs, cell.execution_count = [], None
     folder = Path(tempfile.mkdtemp(prefix="mlkit-check-"))
     # the kernel inherits this process's environment
-    settings = {RUNNING: "1", **({LANGUAGE: language} if language else {})}
+    # TensorFlow's C++ start-up lines at the grader's level: errors only
+    settings = {RUNNING: "1", "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2"),
+                **({LANGUAGE: language} if language else {})}
     previous = {name: os.environ.get(name) for name in settings}
     os.environ.update(settings)
     started = time.monotonic()
     try:
-        executor = Execute(timeout=timeout, interrupt_on_timeout=True, allow_errors=True,
-                           record_timing=True)
+        executor = _Execute(timeout=timeout, interrupt_on_timeout=True, allow_errors=True,
+                            record_timing=True, kernel_output=kernel_output)
         executor.preprocess(executed, {"metadata": {"path": str(folder)}})
     finally:
         elapsed = time.monotonic() - started

@@ -13,7 +13,7 @@ import copy
 import nbformat
 from nbgrader import utils
 
-from mlkit.grading.repair import KINDS, repair
+from mlkit.grading.repair import KINDS, RepairKind, repair
 from mlkit.messages import tr
 
 __all__ = ["release_skeleton", "structure_problems"]
@@ -79,7 +79,7 @@ def structure_problems(notebook, record):
                     kind=KINDS.get(entry["kind"], entry["kind"]), cell=repr(gid)))
 
     repaired = copy.deepcopy(notebook)
-    for sentence in repair(repaired, release_skeleton(record)):
-        if not any(f"cell {gid!r} appears" in sentence for gid in split):
-            problems.append(sentence)
+    for each in repair(repaired, release_skeleton(record)):
+        if not (each.kind is RepairKind.DUPLICATED and set(each.cells) <= split):
+            problems.append(each.sentence)
     return problems

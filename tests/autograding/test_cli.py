@@ -100,3 +100,46 @@ def test_without_bwrap_it_refuses_unless_told(course):
     accepted = mlkit_grade(course, "autograde", "--unsandboxed", env={**tool_env(), **no_bwrap})
     assert accepted.returncode == 0, accepted.stderr[-3000:]
     assert "1 graded" in accepted.stdout
+
+
+# What the libraries print on their own: none of it may reach the instructor's terminal.
+THIRD_PARTY_WORDS = ("Warning", "WARNING", "SAWarning", "IPKernelApp", "cuda", "CUDA",
+                     "Traceback", "MissingIDField", "[NbGraderAPI]", "[AutogradeApp]")
+
+
+def _foreign_lines(result):
+    return [line for line in (result.stdout + result.stderr).splitlines()
+            if any(word in line for word in THIRD_PARTY_WORDS)]
+
+
+def test_autograde_prints_its_own_lines_only(course):
+    """nbgrader's and SQLAlchemy's words go to mlkit-grade.log, named only when grading failed."""
+    log = course / "mlkit-grade.log"
+    submit(course, "kim01", {})
+    graded = mlkit_grade(course, "autograde")
+    assert graded.returncode == 0, graded.stderr[-3000:]
+    assert _foreign_lines(graded) == [], graded.stderr[-3000:]
+    assert "details:" not in graded.stdout + graded.stderr
+    assert "SAWarning" in log.read_text()  # nbgrader's gradebook, under SQLAlchemy 2
+
+    renamed = submit(course, "lee02", {})  # no notebook of the assignment's name: not graded
+    renamed.rename(renamed.with_name("renamed.ipynb"))
+    failed = mlkit_grade(course, "autograde")
+    assert failed.returncode == 1
+    assert _foreign_lines(failed) == [], failed.stderr[-3000:]
+    assert "lee02/activations: NOT GRADED" in failed.stderr
+    assert failed.stderr.splitlines()[-1] == f"details: {log}"
+    details = log.read_text()
+    assert "nbgrader's log of lee02/activations" in details
+    assert "There was an error processing assignment" in details  # nbgrader's own words
+
+
+def test_nbgrader_commands_speak_through_the_tool(course):
+    """The nbgrader commands the tool runs write to the log; the tool says what was done."""
+    roster = course / "students.csv"
+    roster.write_text("id,first_name,last_name,email\nkim01,Min-ji,Kim,kim@example.org\n")
+    result = mlkit_grade(course, "roster", "import", str(roster))
+    assert result.returncode == 0
+    assert result.stdout == "students of students.csv imported into the gradebook\n"
+    assert result.stderr == ""
+    assert "Creating/updating Student with id 'kim01'" in (course / "mlkit-grade.log").read_text()

@@ -1,6 +1,7 @@
 """Tests of the pre-submit check, mlkit-check, on real damaged notebooks of one assignment."""
 
 import copy
+import json
 import secrets
 import subprocess
 import sys
@@ -247,3 +248,42 @@ def test_unknown_language_is_refused(tmp_path, no_language_asked, monkeypatch):
                             text=True, timeout=300)
     assert result.returncode == 2
     assert "`MLKIT_LANG` must be 'en' or 'ko'. Received: MLKIT_LANG='fr'" in result.stderr
+
+
+# What the libraries and the kernel print on their own: none of it may reach the student.
+THIRD_PARTY_WORDS = ("Warning", "WARNING", "IPKernelApp", "MissingIDField", "cuda", "CUDA",
+                     "Traceback")
+
+
+def _without_ids(notebook, path):
+    """Write ``notebook`` with no cell ids, as an older Jupyter saved it (nbformat warns)."""
+    data = nbformat.from_dict(copy.deepcopy(notebook))
+    for cell in data.cells:
+        cell.pop("id", None)
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_command_line_prints_its_own_lines_only(tmp_path):
+    """nbformat's warnings and the kernel's go to .mlkit-check.log, named when the check fails."""
+    log = tmp_path / ".mlkit-check.log"
+
+    def check_command(path):
+        result = subprocess.run([sys.executable, "-m", "mlkit.presubmit", str(path)],
+                                env=tool_env(), capture_output=True, text=True, timeout=300)
+        foreign = [line for line in (result.stdout + result.stderr).splitlines()
+                   if any(word in line for word in THIRD_PARTY_WORDS)]
+        assert foreign == [], result.stdout + result.stderr
+        return result
+
+    good = check_command(_without_ids(_reference(), tmp_path / "good.ipynb"))
+    assert good.returncode == 0 and good.stderr == ""
+    assert "details:" not in good.stdout
+    damaged = _reference()
+    _delete(damaged)
+    bad = check_command(_without_ids(damaged, tmp_path / "bad.ipynb"))
+    assert bad.returncode == 1 and bad.stderr == ""
+    assert bad.stdout.splitlines()[-1] == f"details: {log}"
+    details = log.read_text()
+    assert "MissingIDFieldWarning" in details  # nbformat, reading the notebook
+    assert "IPKernelApp" in details  # the kernel's own stderr
