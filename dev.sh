@@ -7,7 +7,8 @@
 #   ./dev.sh catalogues update the Korean book's translation catalogues (book/locales/ko)
 #   ./dev.sh test       run the whole test suite, book build included
 #                       (extra arguments go to pytest, e.g. ./dev.sh test -m "not slow")
-#   ./dev.sh release    regenerate exercises/ from solutions/ with nbgrader, then the translations
+#   ./dev.sh release    regenerate exercises/ from solutions/ with nbgrader (after putting the
+#                       Colab set-up cell first in each source notebook), then the translations
 #   ./dev.sh translations  update the assignments' catalogues (exercises/locales/) and write
 #                       the translated releases (exercises/ko/) from both
 #   ./dev.sh notebooks  regenerate the chapters' notebooks (book/*.ipynb) for Colab and Binder
@@ -91,6 +92,8 @@ build_book() {
 
 release() {
     local assignment
+    say "Putting the Colab and Binder set-up cell first in each source notebook"
+    python -m mlkit.grading.setup_cell
     for assignment in solutions/*/; do
         assignment=$(basename "$assignment")
         say "Releasing $assignment"
@@ -116,5 +119,5 @@ case "$command" in
     translations) setup; translations ;;
     notebooks) setup; python book/_ext/notebooks.py ;;
     setup)   setup ;;
-    *)       sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *)       sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

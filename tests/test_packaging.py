@@ -8,22 +8,29 @@ metadata records it). And a real install, with pip, into a fresh virtual
 environment: ``pip install <repository>`` gives a working ``mlkit.numpy`` and
 an ``mlkit-check`` that says in one line what to install;
 ``pip install '<repository>[check]'`` gives an ``mlkit-check`` that checks a
-released notebook.
+released notebook. And each released assignment, opened as on Colab or Binder
+(a kernel in a fresh environment, without mlkit), installs mlkit with its own
+first cell and runs to its first test cell.
 """
 
 import ast
 import contextlib
+import json
+import os
 import re
 import shutil
 import subprocess
 import sys
 import tomllib
 import venv
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, packages_distributions, requires
+from pathlib import Path
 
 import pytest
 
-from tests.helpers import ROOT
+from mlkit.grading import notebooks
+from tests.helpers import ASSIGNMENTS, BIN, ROOT
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 DISTRIBUTIONS = packages_distributions()
@@ -136,10 +143,14 @@ def source(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def fresh_environment(tmp_path_factory):
-    """A new virtual environment with pip, and nothing else."""
-    folder = tmp_path_factory.mktemp("venv")
-    venv.create(folder, with_pip=True, symlinks=True)
-    return folder / "bin"
+    """``fresh_environment()``: the ``bin/`` of a new virtual environment with pip, and nothing
+    else (each call makes another)."""
+    def make():
+        folder = tmp_path_factory.mktemp("venv")
+        venv.create(folder, with_pip=True, symlinks=True)
+        return folder / "bin"
+
+    return make
 
 
 def _pip_install(bin_folder, requirement):
@@ -153,7 +164,7 @@ def _pip_install(bin_folder, requirement):
 def test_a_student_installs_with_pip(fresh_environment, source, tmp_path):
     """``pip install`` of the repository: mlkit.numpy works; mlkit-check names its extra;
     with the ``check`` extra, mlkit-check checks a released notebook."""
-    bin_folder = fresh_environment
+    bin_folder = fresh_environment()
     _pip_install(bin_folder, str(source))
     result = subprocess.run([str(bin_folder / "python"), "-c",
                              "from mlkit import numpy as mk; import numpy as np; "
@@ -178,3 +189,87 @@ def test_a_student_installs_with_pip(fresh_environment, source, tmp_path):
     assert result.returncode == 1, result.stdout[-3000:] + result.stderr[-3000:]
     assert "ModuleNotFoundError" not in result.stdout + result.stderr
     assert "step_values" in result.stdout
+
+
+@dataclass(frozen=True)
+class FreshKernel:
+    """A Jupyter kernel of a fresh environment: its name, the Jupyter data folder that holds
+    its spec (``kernels/<name>/``, found through JUPYTER_PATH), its environment's bin/."""
+
+    name: str
+    data: Path
+    bin: Path
+
+
+@pytest.fixture(scope="module")
+def colab_kernels(fresh_environment, tmp_path_factory):
+    """``colab_kernels(setup_source)``: a :class:`FreshKernel` as on Colab, Python with an
+    IPython kernel and no mlkit; one for each set-up cell (so one per set of extras), shared
+    by the notebooks that start with it."""
+    data = tmp_path_factory.mktemp("jupyter")
+    kernels = {}
+
+    def get(setup_source):
+        if setup_source not in kernels:
+            bin_folder = fresh_environment()
+            _pip_install(bin_folder, "ipykernel")
+            missing = subprocess.run([str(bin_folder / "python"), "-c", "import mlkit"],
+                                     cwd=data, capture_output=True, text=True, timeout=120)
+            assert missing.returncode != 0, "the fresh environment already has mlkit"
+            name = f"fresh-{len(kernels)}"
+            (data / "kernels" / name).mkdir(parents=True)
+            (data / "kernels" / name / "kernel.json").write_text(json.dumps({
+                "argv": [str(bin_folder / "python"), "-m", "ipykernel_launcher",
+                         "-f", "{connection_file}"],
+                "display_name": name, "language": "python"}))
+            kernels[setup_source] = FreshKernel(name, data, bin_folder)
+        return kernels[setup_source]
+
+    return get
+
+
+def _kernel_environment(kernel, source):
+    """The environment of a fresh kernel: nothing of this one's Python, and the set-up cell
+    installing from the copy ``source`` of the repository."""
+    env = {name: value for name, value in os.environ.items()
+           if name not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
+    path = [p for p in env.get("PATH", "").split(os.pathsep) if p and Path(p) != BIN]
+    env.update(PATH=os.pathsep.join([str(kernel.bin), *path]),
+               MLKIT_INSTALL_SOURCE=source.as_uri(), PIP_DISABLE_PIP_VERSION_CHECK="1")
+    return env
+
+
+def _up_to_the_first_test(notebook):
+    """The notebook's cells up to and including its first graded code cell."""
+    first = next(i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code"
+                 and cell.metadata.get("nbgrader", {}).get("grade"))
+    notebook.cells = notebook.cells[:first + 1]
+    return notebook
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("colab")
+@pytest.mark.parametrize(("assignment", "language"),
+                         [(a, language) for language in ("en", "ko") for a in ASSIGNMENTS])
+def test_a_release_installs_mlkit_in_a_fresh_environment(assignment, language, colab_kernels,
+                                                          source, tmp_path, monkeypatch):
+    """A released notebook, opened where mlkit is not installed, installs it (from
+    MLKIT_INSTALL_SOURCE) with its first cell and runs, reference answers filled in, through
+    its first test cell; the next notebook with the same first cell finds mlkit there."""
+    from nbclient import NotebookClient
+
+    folder = ROOT / "exercises" / ("" if language == "en" else language) / assignment
+    release = notebooks.read(folder / f"{assignment}.ipynb")
+    answers = notebooks.reference_answers(
+        notebooks.read(ROOT / "solutions" / assignment / f"{assignment}.ipynb"))
+    submission = notebooks.make_submission(release, answers)
+    kernel = colab_kernels(submission.cells[0].source)
+    monkeypatch.setenv("JUPYTER_PATH", str(kernel.data))
+    client = NotebookClient(_up_to_the_first_test(submission), kernel_name=kernel.name,
+                            timeout=1200, resources={"metadata": {"path": str(tmp_path)}})
+    client.execute(env=_kernel_environment(kernel, source))  # raises if a cell fails
+    installed = subprocess.run([str(kernel.bin / "python"), "-c",
+                                "import mlkit; print(mlkit.__file__)"],
+                               cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert installed.returncode == 0, installed.stderr
+    assert Path(installed.stdout.strip()).is_relative_to(kernel.bin.parent), installed.stdout

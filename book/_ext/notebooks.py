@@ -4,10 +4,12 @@ Colab opens notebooks from the repository, and only ``.ipynb`` files, so the
 chapters' Colab and Binder buttons need these files committed beside the
 chapters. They are generated, never edited: the MyST ``.md`` is the chapter.
 Each notebook starts with one added cell that installs mlkit from the book's
-repository (``repository.url`` in ``_config.yml``) when it is missing, as on
-Colab. A chapter's cell ``from myst_nb import glue`` (the book puts computed
-numbers into its text with MyST-NB's ``glue``) becomes a fallback that works
-without MyST-NB, which Colab does not have. The book itself skips these
+repository (``repository.url`` in ``_config.yml``), with the extras the
+chapter's imports need, when it is missing, as on Colab: the assignments'
+set-up cell too (:mod:`mlkit.grading.setup_cell`). A chapter's cell
+``from myst_nb import glue`` (the book puts computed numbers into its text
+with MyST-NB's ``glue``) becomes a fallback that works without MyST-NB, which
+Colab does not have. The book itself skips these
 files (``exclude_patterns``) and offers the executed notebook, with its
 outputs, from each chapter's download button.
 
@@ -25,15 +27,9 @@ import jupytext
 import nbformat
 import yaml
 
+from mlkit.grading import setup_cell
+
 ROOT = Path(__file__).resolve().parents[2]
-
-SETUP_CELL = '''\
-# Setup for Colab and Binder: install mlkit, the course's package, when it is missing.
-import importlib.util
-
-if importlib.util.find_spec("mlkit") is None:
-    get_ipython().run_line_magic("pip", "install --quiet 'mlkit @ git+{url}@{branch}'")'''
-
 
 GLUE_IMPORT = "from myst_nb import glue"
 
@@ -53,12 +49,7 @@ except ImportError:
 
 def repository(root=ROOT):
     """``(url, branch)`` of the book's repository, from ``_config.yml``."""
-    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
-    repo = config.get("repository") or {}
-    if not repo.get("url"):
-        raise ValueError("_config.yml must name the book's repository: `repository.url` is "
-                         "missing; expected e.g. https://github.com/<owner>/<name>")
-    return repo["url"].rstrip("/"), repo.get("branch", "main")
+    return setup_cell.repository(root)
 
 
 def chapter_sources(root=ROOT):
@@ -79,8 +70,8 @@ def notebook_text(source, root=ROOT):
     for cell in notebook.cells:
         if cell.cell_type == "code" and cell.source.strip() == GLUE_IMPORT:
             cell.source = GLUE_FALLBACK
-    notebook.cells.insert(0, nbformat.v4.new_code_cell(SETUP_CELL.format(url=url,
-                                                                         branch=branch)))
+    source = setup_cell.cell_source(url, branch, setup_cell.extras(notebook))
+    notebook.cells.insert(0, nbformat.v4.new_code_cell(source))
     for number, cell in enumerate(notebook.cells):
         cell.id = f"cell-{number}"  # nbformat draws random ids; the files must not change
     return jupytext.writes(notebook, fmt="ipynb")

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from mlkit.grading import notebooks
+from mlkit.grading import notebooks, setup_cell
 from tests.grading.harness import grade_with_stock_nbgrader, load_variants, students
 from tests.helpers import ASSIGNMENTS, ROOT
 
@@ -44,6 +44,17 @@ class TestRelease:
             assert (committed / name).read_bytes() == (generated / name).read_bytes(), (
                 f"exercises/{assignment}/{name} is out of date with solutions/{assignment}; "
                 "regenerate it with `./dev.sh release`")
+
+    def test_set_up_cell_does_nothing_when_graded(self, assignment, graded_class):
+        """In the sandbox (mlkit installed, no network) the Colab set-up cell runs no pip: it
+        runs first, without an error and without a line of output."""
+        graded = graded_class(assignment)
+        for path in sorted((graded.course / "autograded" / "reference" / assignment)
+                           .glob("*.ipynb")):
+            first = notebooks.read(path).cells[0]
+            assert first.metadata["nbgrader"]["grade_id"] == setup_cell.GRADE_ID
+            assert first.execution_count is not None, f"{path.name}: the set-up cell did not run"
+            assert first.outputs == [], f"{path.name}: the set-up cell printed {first.outputs}"
 
     def test_variants_catch_every_graded_cell(self, assignment):
         """Each graded cell is broken by at least one listed mistake, and no mistake is vacuous."""
