@@ -11,6 +11,7 @@ Example:
 import numpy as np
 
 from mlkit.messages import tr
+from mlkit.numpy import activations as right
 from mlkit.testing.book import explained_in
 from mlkit.testing.mistakes._common import f64, quiet
 
@@ -62,7 +63,7 @@ def sigmoid_grad(x):
     """Mistakes in ``sigmoid_grad(x) = sigmoid(x) * (1 - sigmoid(x))``."""
     x = f64(x)
     with quiet():
-        s = 1.0 / (1.0 + np.exp(-x))
+        s = right.sigmoid.kernel(x)
         return {
             tr("the derivative was computed from x instead of sigmoid(x): "
                "use s * (1 - s) with s = sigmoid(x), not x * (1 - x)"): x * (1.0 - x),
@@ -79,9 +80,9 @@ def tanh(x):
     x = f64(x)
     with quiet():
         return {
-            tr("tanh(x) = 2 * sigmoid(2x) - 1, not sigmoid(x)"): 1.0 / (1.0 + np.exp(-x)),
+            tr("tanh(x) = 2 * sigmoid(2x) - 1, not sigmoid(x)"): right.sigmoid.kernel(x),
             tr("tanh(x) = 2 * sigmoid(2x) - 1, not 2 * sigmoid(x) - 1"):
-                2.0 / (1.0 + np.exp(-x)) - 1.0,
+                2.0 * right.sigmoid.kernel(x) - 1.0,
             tr("the sign is flipped: (exp(-x) - exp(x)) / (exp(x) + exp(-x)) is -tanh(x)"):
                 -np.tanh(x),
         }

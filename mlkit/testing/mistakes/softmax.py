@@ -14,8 +14,8 @@ import numpy as np
 
 from mlkit.messages import tr
 from mlkit.testing.book import explained_in
-from mlkit.testing.mistakes import _common
-from mlkit.testing.mistakes._common import f64, log_softmax, quiet
+from mlkit.numpy import losses as right
+from mlkit.testing.mistakes._common import f64, quiet
 
 __all__ = [
     "batch_cross_entropy",
@@ -54,7 +54,7 @@ def softmax(x, axis=-1):
             found.update({
                 tr("softmax over the wrong axis: the probabilities must sum to 1 along "
                    "axis=%(axis)s (each row for axis=-1), not along axis=%(other)s",
-                   axis=axis, other=other): _common.softmax(x, other),
+                   axis=axis, other=other): right.softmax.kernel(x, other),
                 tr("the sum runs over the whole array: each row must sum to 1 on its own; use "
                    "np.sum(..., axis=axis, keepdims=True)"): shifted / np.sum(shifted),
             })
@@ -123,7 +123,7 @@ def batch_cross_entropy(y_true, logits):
     y_true, z = f64(y_true), f64(logits)
     n = z.shape[0]
     with quiet():
-        per_example = -np.sum(y_true * log_softmax(z), axis=-1)
+        per_example = -np.sum(y_true * right.log_softmax.kernel(z, -1), axis=-1)
         e = np.exp(z)
         found = {
             tr("the sum over the examples instead of their mean: divide by n"): per_example.sum(),
@@ -131,15 +131,15 @@ def batch_cross_entropy(y_true, logits):
                 per_example,
             tr("log(softmax(z)) gives log(0) = -inf once a probability underflows to 0; use "
                "log-softmax, z - max(z) - log(sum(exp(z - max(z))))"):
-                -np.sum(y_true * np.log(_common.softmax(z, -1)), axis=-1).mean(),
+                -np.sum(y_true * np.log(right.softmax.kernel(z, -1)), axis=-1).mean(),
             tr("no max shift in the log-sum-exp: exp(z) overflows for large scores"):
                 -np.sum(y_true * (z - np.log(np.sum(e, axis=-1, keepdims=True))),
                         axis=-1).mean(),
             tr("computed from clipped probabilities, which caps each loss at -log(1e-7) = 16.1; "
                "from logits use log-softmax, exact for any score"):
-                -np.sum(y_true * _clipped_log(_common.softmax(z, -1)), axis=-1).mean(),
+                -np.sum(y_true * _clipped_log(right.softmax.kernel(z, -1)), axis=-1).mean(),
             tr("the mean runs over all n * k entries: sum over the classes, then average "
-               "over the examples"): -np.mean(y_true * log_softmax(z)),
+               "over the examples"): -np.mean(y_true * right.log_softmax.kernel(z, -1)),
         }
         if z.shape[-1] != n:
             found[tr("divided by the number of classes k instead of the number of examples n")] = (
@@ -153,7 +153,7 @@ def softmax_cross_entropy_grad(y_true, logits):
     y_true, z = f64(y_true), f64(logits)
     n, k = z.shape
     with quiet():
-        p = _common.softmax(z, -1)
+        p = right.softmax.kernel(z, -1)
         found = {
             tr("the 1/n is missing: the gradient of the mean loss is (p - y) / n; "
                "p - y is the gradient of the sum"): p - y_true,
@@ -165,5 +165,5 @@ def softmax_cross_entropy_grad(y_true, logits):
         }
         if n > 1:
             found[tr("softmax over the wrong axis: each row of logits is one example, so take "
-                     "softmax along axis=-1")] = (_common.softmax(z, 0) - y_true) / n
+                     "softmax along axis=-1")] = (right.softmax.kernel(z, 0) - y_true) / n
     return found
