@@ -11,7 +11,7 @@ import unicodedata
 import numpy as np
 
 from mlkit.messages import Message, shown, tr, translated
-from mlkit.testing.book import MistakeTable, section_url
+from mlkit.testing.book import Mistake, MistakeTable, section_url
 from mlkit.testing.checks import CheckError
 from mlkit.testing.diagnosis import found_properties, matching, narrowed
 from mlkit.testing.gradients import numerical_gradient, rel_error
@@ -139,6 +139,11 @@ def _listed(sentences):
     return text
 
 
+def _text(mistake):
+    """What the student is told of a mistake: a Mistake's text, or a plain description."""
+    return mistake.text if isinstance(mistake, Mistake) else mistake
+
+
 def _diagnosis(actual, expected, mistakes, probe, rtol, atol, reference=None):
     """``(mistake, link)``: what the evidence says went wrong, in words, and where to read."""
     candidates = matching(actual, mistakes, rtol, atol)
@@ -147,9 +152,9 @@ def _diagnosis(actual, expected, mistakes, probe, rtol, atol, reference=None):
     table = mistakes if isinstance(mistakes, MistakeTable) else None
     link = table.url() if table is not None else None  # an empty table still has its section
     if len(candidates) == 1:
-        return candidates[0], table.url(candidates[0]) if table is not None else None
+        return _text(candidates[0]), table.url(candidates[0]) if table is not None else None
     if candidates:
-        return _either(candidates), link
+        return _either([_text(c) for c in candidates]), link
     properties = found_properties(actual, expected, probe, getattr(mistakes, "inputs", None),
                                   rtol, atol, parameters=getattr(mistakes, "parameters", ()),
                                   reference=reference)
@@ -176,7 +181,8 @@ def assert_close(actual, expected, *, name=RESULT, rtol=1e-6, atol=1e-8,
         check_dtype: also require ``actual.dtype == expected.dtype``.
         floats: also require a float dtype (any precision): booleans or
             integers with the right values fail, where a task asks for floats.
-        mistakes: optional mapping from the description of a typical mistake to
+        mistakes: optional mapping from a typical mistake (a
+            :class:`~mlkit.testing.book.Mistake`, or a plain description) to
             the value that mistake produces; when ``actual`` equals one of them,
             the message names the mistake. The tables of ``mlkit.testing.mistakes``
             (each a ``MistakeTable``) also give the message a link to the book: to

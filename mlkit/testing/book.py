@@ -7,18 +7,25 @@ book is published at, taken from the environment variable ``MLKIT_BOOK_URL``;
 without it, the link is the page's path inside the built book, which
 ``./dev.sh book`` writes to ``_build/html``.
 
+Each typical mistake is described as data, a :class:`Mistake`: its stable
+identity, what the student is told, and the :class:`Section` that explains it.
 A function of :mod:`mlkit.testing.mistakes` decorated with :func:`explained_in`
-returns a :class:`MistakeTable`, a dict that also knows its section, so that
-:func:`~mlkit.testing.assert_close` can add the link to the message.
+returns a :class:`MistakeTable`, a dict ``Mistake -> value`` that also knows the
+section on the computation itself, so that :func:`~mlkit.testing.assert_close`
+can add the link to the message.
 """
 
+import dataclasses
 import functools
 import inspect
 import os
 
 import numpy as np
 
-__all__ = ["MistakeTable", "explained_in", "section_url", "stability_section"]
+from mlkit.messages import Message
+
+__all__ = ["Mistake", "MistakeTable", "Section", "explained_in", "section_url",
+           "stability_section"]
 
 
 def section_url(chapter, label):
@@ -41,12 +48,62 @@ def section_url(chapter, label):
     return f"{base}/{path}" if base else path
 
 
+@dataclasses.dataclass(frozen=True)
+class Section:
+    """A section of the book: its chapter and its MyST label.
+
+    Example:
+        >>> Section("softmax", "softmax-max-shift").url()
+        'book/softmax.html#softmax-max-shift'
+    """
+
+    chapter: str
+    label: str
+
+    def url(self):
+        """The section's address (see :func:`section_url`)."""
+        return section_url(self.chapter, self.label)
+
+
+@dataclasses.dataclass(frozen=True)
+class Mistake:
+    """A typical mistake: its identity, what the student is told, and where the book explains it.
+
+    Attributes:
+        id: its stable identity, ``"<catalogue>/<name>"``, e.g. ``"perceptron/sign-flipped"``.
+        text: what the student is told, a :class:`~mlkit.messages.Message` (``tr(...)``):
+            its English is also the key of its translations. A text with placeholders
+            is given their values by :meth:`said`.
+        section: the :class:`Section` of the book that explains it.
+
+    Example:
+        >>> from mlkit.messages import tr, translated
+        >>> axis = Mistake("softmax/wrong-axis", tr("softmax over axis=%(other)s"),
+        ...                Section("softmax", "softmax-scores"))
+        >>> str(axis.said(other=0)), axis.said(other=0).section.url()
+        ('softmax over axis=0', 'book/softmax.html#softmax-scores')
+    """
+
+    id: str
+    text: Message
+    section: Section
+
+    def said(self, **params):
+        """The same mistake, its text's placeholders given these values."""
+        return dataclasses.replace(self, text=Message(self.text.msgid, params))
+
+    def __str__(self):
+        return str(self.text)
+
+
 class MistakeTable(dict):
-    """A mapping ``description -> value`` of typical mistakes, with the book section of each.
+    """A mapping ``Mistake -> value`` of typical mistakes, and the section on the computation.
+
+    A key is a :class:`Mistake`, which knows its own section; a hand-made table
+    may use plain descriptions instead, which the table's ``label`` explains.
 
     Attributes:
         chapter: the chapter that explains these mistakes.
-        sections: ``description -> label`` of the section explaining each one.
         label: the section that explains the computation itself, for a wrong
             answer that is none of the mistakes.
         inputs: ``(args, kwargs)`` the values were computed from (copies), or
@@ -54,10 +111,9 @@ class MistakeTable(dict):
             compare against (:mod:`mlkit.testing.diagnosis`).
     """
 
-    def __init__(self, mistakes, chapter, sections, label, *, inputs=None, catalogue=None):
+    def __init__(self, mistakes, chapter, label, *, inputs=None, catalogue=None):
         super().__init__(mistakes)
         self.chapter = chapter
-        self.sections = sections
         self.label = label
         self.inputs = inputs
         self._catalogue = catalogue
@@ -76,47 +132,49 @@ class MistakeTable(dict):
                             "recomputed on other inputs")
         return self._catalogue(*args, **kwargs)
 
-    def url(self, description=None):
-        """The link to the section explaining ``description``, or the computation if None."""
-        return section_url(self.chapter, self.label if description is None
-                           else self.sections[description])
+    def section(self, mistake=None):
+        """The :class:`Section` explaining ``mistake``, or the computation if None."""
+        if isinstance(mistake, Mistake):
+            return mistake.section
+        return Section(self.chapter, self.label)
+
+    def url(self, mistake=None):
+        """The link to the section explaining ``mistake``, or the computation if None."""
+        return self.section(mistake).url()
 
 
-def explained_in(chapter, label, sections=None, *, stability=None):
-    """Decorate a mistakes function: its mistakes are explained in ``chapter``, section ``label``.
+def explained_in(chapter, label, *, stability=None):
+    """Decorate a mistakes function: its table's computation is explained in ``chapter``, ``label``.
+
+    Each mistake the function lists is a :class:`Mistake` and brings its own
+    section; ``label`` is the section a wrong answer that is none of them links to.
 
     Args:
         chapter: the chapter's file name without ``.md``.
-        label: the section explaining the mistakes by default.
-        sections: ``{keyword: label}``: a mistake whose description contains
-            the keyword (e.g. ``"max shift"``) is explained in that section instead.
+        label: the section explaining the computation.
         stability: the label of the section on computing the function stably,
             which :func:`~mlkit.testing.no_overflow` links to when a test cell
             names this function as ``explained_by`` (see :func:`stability_section`).
 
     Example:
-        >>> @explained_in("softmax", "softmax-scores", {"max shift": "softmax-max-shift"})
+        >>> from mlkit.messages import tr
+        >>> NO_SHIFT = Mistake("softmax/no-max-shift", tr("no max shift: ..."),
+        ...                    Section("softmax", "softmax-max-shift"))
+        >>> @explained_in("softmax", "softmax-scores")
         ... def softmax_mistakes(x):
-        ...     return {"no max shift: ...": 1, "the wrong axis": 2}
-        >>> softmax_mistakes(0).url("no max shift: ...")
+        ...     return {NO_SHIFT: 1}
+        >>> softmax_mistakes(0).url(NO_SHIFT)
         'book/softmax.html#softmax-max-shift'
         >>> softmax_mistakes(0).url()  # a wrong answer that is none of them
         'book/softmax.html#softmax-scores'
     """
-    keywords = dict(sections or {})
-
     def decorate(function):
         @functools.wraps(function)
         def wrapper(*args, **kwargs):
             inputs = _plain_copy((list(args), dict(kwargs)))
-            mistakes = function(*args, **kwargs)
-            sections = {}
-            for description in mistakes:
-                found = [lab for key, lab in keywords.items() if key in description]
-                sections[description] = found[0] if found else label
-            return MistakeTable(mistakes, chapter, sections, label, inputs=inputs,
+            return MistakeTable(function(*args, **kwargs), chapter, label, inputs=inputs,
                                 catalogue=wrapper)
-        wrapper.stability = (chapter, stability) if stability else None
+        wrapper.stability = Section(chapter, stability) if stability else None
         return wrapper
     return decorate
 
@@ -167,4 +225,4 @@ def stability_section(catalogue):
     if not hasattr(catalogue, "stability"):
         raise TypeError("`explained_by` must be a function of mlkit.testing.mistakes. "
                         f"Received: {catalogue!r}")
-    return section_url(*catalogue.stability) if catalogue.stability else None
+    return catalogue.stability.url() if catalogue.stability else None

@@ -23,6 +23,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from mlkit.messages import Message, shown, tr, translated
+from mlkit.testing._collecting import collecting
 
 __all__ = ["CheckError", "CheckResult", "check", "recording", "summary_of"]
 
@@ -129,12 +130,8 @@ def recording():
         >>> results
         [CheckResult(name='one is one', passed=True, summary=None, mistake=None, link=None)]
     """
-    results = []
-    token = _results.set(results)
-    try:
+    with collecting(_results) as results:
         yield results
-    finally:
-        _results.reset(token)
 
 
 class CheckError(AssertionError):

@@ -40,6 +40,8 @@ import contextlib
 import contextvars
 from dataclasses import dataclass
 
+from mlkit.testing._collecting import collecting
+
 __all__ = ["Change", "as_left", "may_update", "record", "tracking", "updates_in_place"]
 
 # The arrays the running test cell declared it lets the student's code update.
@@ -111,12 +113,8 @@ def tracking():
     A grader runs each test cell in its own block; :func:`as_left` sees the
     changes recorded in the innermost one.
     """
-    changes = []
-    token = _changes.set(changes)
-    try:
+    with collecting(_changes) as changes:
         yield changes
-    finally:
-        _changes.reset(token)
 
 
 def record(array, value, function, argument):

@@ -201,7 +201,7 @@ for name, table, expected in tables:
                     separated = True
                     break
         if not separated:
-            found.append([name, d1, d2])
+            found.append([name, str(d1), str(d2)])
 print(json.dumps({"tables": len(tables), "alike": found}))
 """
 

@@ -162,7 +162,7 @@ def test_every_catalogued_mistake_is_said_in_korean(table):
     """Each mistake of a table, parameters included, has its Korean (some Hangul in it)."""
     from mlkit.messages import translated
 
-    said = {description: translated(description, "ko") for description in table}
+    said = {mistake.id: translated(mistake.text, "ko") for mistake in table}
     assert all(any("가" <= char <= "힣" for char in text) for text in said.values()), said
 
 

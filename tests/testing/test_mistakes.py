@@ -41,7 +41,7 @@ SHAPES = [(), (4,), (2, 3)]
 
 # relu's np.max(x, 0) mistake reduces axis 0, so its value has the reduced shape, as the
 # student's wrong code would; assert_close still names it, matching shapes first.
-REDUCING = "np.max(x, 0) reduces the array along axis 0"
+REDUCING = mistakes.RELU_NP_MAX
 
 
 def right_answer(name, x, kwargs):
@@ -72,7 +72,7 @@ class TestMistakes:
         kwargs, _ = CASES[name]
         x = np.linspace(-2.5, 2.5, num=int(np.prod(shape))).reshape(shape)
         for description, value in wrong_answers(name, x, kwargs).items():
-            if REDUCING in description and x.ndim:
+            if description == REDUCING and x.ndim:
                 assert np.shape(value) == x.shape[1:], description
             else:
                 assert np.shape(value) == x.shape, description
@@ -117,5 +117,5 @@ class TestMistakes:
     def test_sigmoid_mistakes_hand_computed(self):
         """The missing minus sign gives 1 / (1 + e^x): 0.5 at 0 and 1 / (1 + e^2) at 2."""
         wrong = mistakes.sigmoid(np.array([0.0, 2.0]))
-        value = wrong["a missing minus sign: 1 / (1 + exp(x)) instead of 1 / (1 + exp(-x))"]
+        value = wrong[mistakes.MISSING_MINUS]
         np.testing.assert_allclose(value, [0.5, 1.0 / (1.0 + np.e ** 2)], rtol=1e-15)

@@ -191,7 +191,7 @@ class TestScalePixels:
         for description, value in mistakes.scale_pixels(self.X).items():
             with pytest.raises(AssertionError, match="Likely mistake") as info:
                 assert_close(value, self.X / 255.0, mistakes=mistakes.scale_pixels(self.X))
-            assert description in str(info.value)
+            assert str(description) in str(info.value)
 
 
 def test_importing_the_mistakes_does_not_import_keras():

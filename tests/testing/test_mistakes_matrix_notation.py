@@ -81,8 +81,7 @@ class TestMatrixNotationMistakes:
 
     def test_transposed_prediction_has_the_transposed_shape(self):
         """The lecture-layout mistake has shape (n_outputs, n), and assert_close says so."""
-        value = mistakes.linear_predict(X, W, B)[next(
-            d for d in mistakes.linear_predict(X, W, B) if "transpose" in d)]
+        value = mistakes.linear_predict(X, W, B)[mistakes.TRANSPOSED]
         assert value.shape == (2, 6)
         with pytest.raises(AssertionError, match="That is the shape of the transpose"):
             assert_close(value, mk.linear_predict(X, W, B))

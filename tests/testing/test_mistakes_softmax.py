@@ -94,13 +94,13 @@ class TestSoftmaxMistakes:
     def test_wrong_axis_is_the_other_axis(self):
         """With axis=0, the wrong-axis mistake is the softmax of each row."""
         wrong = mistakes.softmax(SCORES, axis=0)
-        key = next(k for k in wrong if k.startswith("softmax over the wrong axis"))
-        np.testing.assert_allclose(wrong[key], mk.softmax(SCORES, axis=1), rtol=1e-15)
+        np.testing.assert_allclose(wrong[mistakes.WRONG_AXIS.said(axis=0, other=1)],
+                                   mk.softmax(SCORES, axis=1), rtol=1e-15)
 
     def test_gradient_mistakes_hand_computed(self):
         """For one example with equal scores, p = 1/2 and the flipped gradient is y - p."""
         wrong = mistakes.softmax_cross_entropy_grad(np.array([[1.0, 0.0]]), np.array([[0.0, 0.0]]))
         np.testing.assert_array_equal(
-            wrong["the sign is flipped: the gradient is (p - y) / n, not (y - p) / n"],
+            wrong[mistakes.GRAD_SIGN_FLIPPED],
             [[0.5, -0.5]])
         assert len(wrong) == 4  # no wrong-axis mistake for a single example

@@ -117,14 +117,13 @@ class TestXorMlpMistakes:
     def test_examples_in_columns_give_the_transpose_shape(self):
         """The W x mistake puts the examples in the columns: shape (n_hidden, n)."""
         wrong = mistakes.forward_hidden(X[:3], W1, b1, W2, b2)
-        key = next(k for k in wrong if k.startswith("examples are the rows of X"))
-        assert wrong[key].shape == (2, 3)
+        assert wrong[mistakes.EXAMPLES_IN_COLUMNS].shape == (2, 3)
 
     def test_products_that_do_not_fit_are_left_out(self):
         """With 3 inputs and 2 hidden units, W1 @ X.T and X @ W1.T cannot be computed."""
         X3, W13 = RNG.normal(size=(4, 3)), RNG.normal(size=(3, 2))
         listed = mistakes.forward_hidden(X3, W13, b1, W2, b2)
-        assert not any(k.startswith(("W1 @ X.T", "X @ W1.T")) for k in listed)
+        assert not {mistakes.HIDDEN_W1_X, mistakes.HIDDEN_W1_TRANSPOSED} & set(listed)
         assert len(listed) < len(mistakes.forward_hidden(X, W1, b1, W2, b2))
 
     def test_hand_wired_mistakes_hand_computed(self):
@@ -132,32 +131,31 @@ class TestXorMlpMistakes:
         W1_h, b1_h = np.array([[20.0, -20.0], [20.0, -20.0]]), np.array([-10.0, 30.0])
         W2_h, b2_h = np.array([[20.0], [20.0]]), np.array([-30.0])
         wrong = mistakes.forward_hidden(XOR_X, W1_h, b1_h, W2_h, b2_h)
-        np.testing.assert_allclose(wrong["the bias b1 is missing: H = sigmoid(X W1 + b1)"][0],
+        np.testing.assert_allclose(wrong[mistakes.HIDDEN_NO_B1][0],
                                    [0.5, 0.5])
         logits = mistakes.forward_output(XOR_X, W1_h, b1_h, W2_h, b2_h)[
-            "Y_hat is sigmoid(H W2 + b2), not the pre-activation H W2 + b2 (the logits)"]
+            mistakes.OUTPUT_LOGITS]
         np.testing.assert_allclose(logits[[0, 1]], [[-10.0], [10.0]], atol=2e-3)
 
     def test_threshold_at_zero_predicts_ones(self):
         """Sigmoid outputs are all above 0: thresholding at 0 predicts 1 everywhere."""
         wrong = mistakes.predict_labels(X, W1, b1, W2, b2)
-        key = next(k for k in wrong if "not at 0" in k)
-        np.testing.assert_array_equal(wrong[key], np.ones((4, 2)))
+        np.testing.assert_array_equal(wrong[mistakes.PREDICT_AT_ZERO], np.ones((4, 2)))
 
     def test_training_without_lr_is_the_run_with_lr_one(self):
         """The module's training loop takes mk.MLP's steps: forgetting lr = 1 changes nothing."""
         listed = mistakes.train_xor_losses(XOR_X, XOR_Y, initial_params(2, 1), 1.0, 10)
-        np.testing.assert_allclose(listed["lr was not used: each step is W = W - lr * dW"],
+        np.testing.assert_allclose(listed[mistakes.TRAIN_LR_IGNORED],
                                    mlp_losses(2, 1.0, 10, 1), rtol=1e-9)
 
     def test_uphill_steps_raise_the_loss(self):
         """Gradient ascent makes the loss grow at every step."""
         _, listed = _training()
-        uphill = next(v for k, v in listed.items() if k.startswith("the loss rises"))
+        uphill = listed[mistakes.TRAIN_UPHILL]
         assert np.all(np.diff(uphill) > 0)
 
     def test_loss_after_the_step_is_the_right_run_shifted(self):
         """Recording after the step gives the right losses from the second one on."""
         right, listed = _training()
-        after = next(v for k, v in listed.items() if k.startswith("each loss must be recorded"))
+        after = listed[mistakes.TRAIN_RECORDED_AFTER]
         np.testing.assert_allclose(after[:-1], right[1:], rtol=1e-9)

@@ -13,7 +13,7 @@ import pytest
 
 from mlkit.grading import notebooks
 from mlkit.testing import mistakes
-from mlkit.testing.book import MistakeTable
+from mlkit.testing.book import Mistake, MistakeTable
 from tests.helpers import ROOT
 
 # name -> (assignment, the answer cell and its wrong code, the visible test cell,
@@ -148,11 +148,42 @@ def _tables():
     return found
 
 
+def _declared():
+    """Every Mistake the catalogue modules declare (alone, or in a tuple of them)."""
+    import importlib
+    import pkgutil
+
+    found = []
+    for info in pkgutil.iter_modules(mistakes.__path__):
+        module = importlib.import_module(f"{mistakes.__name__}.{info.name}")
+        for value in vars(module).values():
+            group = value if isinstance(value, tuple) else (value,)
+            found += [item for item in group if isinstance(item, Mistake)]
+    return found
+
+
+def test_every_mistake_has_its_own_id():
+    """No two declared mistakes share an id, across all the catalogues."""
+    declared = _declared()
+    assert len(declared) >= 200
+    ids = [mistake.id for mistake in declared]
+    assert sorted(ids) == sorted(set(ids)), {i for i in ids if ids.count(i) > 1}
+
+
+def test_every_declared_section_is_a_label_of_its_chapter():
+    """Each section a declared mistake names is a MyST label of the chapter it names."""
+    for mistake in _declared():
+        section = mistake.section
+        assert section.label in _labels(section.chapter), f"{mistake.id}: no ({section.label})="
+
+
 def test_every_link_names_a_label_of_its_chapter():
     """Each section a mistake table links to is a MyST label of the chapter it names."""
     tables = _tables()
     assert len(tables) >= 20
     for name, table in tables.items():
-        for description in table:
-            label = table.sections[description]
-            assert label in _labels(table.chapter), f"{name}: no ({label})= in {table.chapter}"
+        assert table.label in _labels(table.chapter), f"{name}: no ({table.label})="
+        for mistake in table:
+            section = table.section(mistake)
+            assert section.label in _labels(section.chapter), \
+                f"{name}: no ({section.label})= in {section.chapter}"

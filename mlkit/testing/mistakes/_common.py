@@ -1,8 +1,10 @@
-"""What the mistake modules share: float64 arrays, quiet arithmetic, and stable reference functions.
+"""What the mistake modules share: float64 arrays, quiet arithmetic, and shape-dependent mistakes.
 
 Mistake functions compute wrong answers on purpose, and some of them overflow
 or divide by zero on the way: those run under :func:`quiet`, so that a test
-cell shows its message, not NumPy's warnings.
+cell shows its message, not NumPy's warnings. The right parts of the
+computations are :mod:`mlkit.numpy`'s kernels (``f.kernel``), called on the
+float64 arrays :func:`f64` makes: a catalogue writes only what is wrong.
 """
 
 import numpy as np
@@ -16,24 +18,6 @@ def f64(x):
 def quiet():
     """A context in which NumPy's floating-point warnings are silenced."""
     return np.errstate(all="ignore")
-
-
-def sigmoid(Z):
-    """The logistic function, without overflow (the sign-split form)."""
-    e = np.exp(-np.abs(Z))
-    return np.where(Z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
-def softmax(x, axis=-1):
-    """Max-shifted softmax along ``axis``."""
-    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
-    return e / np.sum(e, axis=axis, keepdims=True)
-
-
-def log_softmax(z, axis=-1):
-    """Max-shifted log-softmax along ``axis`` (log-sum-exp)."""
-    shifted = z - np.max(z, axis=axis, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
 
 def possible(candidates):

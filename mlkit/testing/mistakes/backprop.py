@@ -9,15 +9,23 @@ activations' caches are their pre-activations ``Z``.
 Example:
     >>> X, W = np.array([[1.0, 2.0]]), np.array([[1.0], [-1.0]])
     >>> wrong = dense_backward_db(np.array([[3.0]]), (X, W))
-    >>> wrong["db is the sum of dZ over the batch (axis 0), not over the units (axis 1)"]
+    >>> wrong[DB_WRONG_AXIS]
     array([3.])
 """
 
 import numpy as np
 
 from mlkit.messages import tr
-from mlkit.testing.book import explained_in
-from mlkit.testing.mistakes._common import f64, possible, quiet, sigmoid
+from mlkit.numpy import activations as right
+from mlkit.testing.book import Mistake, Section, explained_in
+from mlkit.testing.mistakes._common import f64, possible, quiet
+
+_ACTIVATIONS = Section("backprop", "backprop-activations")
+_DENSE = Section("backprop", "backprop-dense")
+_GRADIENT_CHECK = Section("backprop", "backprop-gradient-check")
+_TRAINING = Section("backprop", "backprop-training")
+
+sigmoid = right.sigmoid.kernel  # the right sigmoid, on float64 arrays already
 
 __all__ = [
     "dense_backward_dX",
@@ -31,15 +39,48 @@ __all__ = [
 ]
 
 
+DX_UNTRANSPOSED = Mistake(
+    "backprop/dx-untransposed",
+    tr("dX = dZ W^T: the weights must be transposed (dZ @ W.T, not dZ @ W)"),
+    _DENSE)
+DX_TRANSPOSED = Mistake(
+    "backprop/dx-transposed",
+    tr("dX = dZ W^T, not W dZ^T (that is the transpose of dX)"),
+    _DENSE)
+DX_FROM_X = Mistake(
+    "backprop/dx-from-x",
+    tr("dX does not depend on X: it is dZ @ W.T, not X.T @ dZ"),
+    _DENSE)
+
+
 @explained_in("backprop", "backprop-dense")
 def dense_backward_dX(dZ, cache):  # noqa: N802  (named after the gradient dX)
     """Mistakes in the ``dX`` of ``dense_backward(dZ, cache)``, ``dX = dZ W^T``."""
     dZ, (X, W) = f64(dZ), (f64(cache[0]), f64(cache[1]))
     return possible({
-        tr("dX = dZ W^T: the weights must be transposed (dZ @ W.T, not dZ @ W)"): lambda: dZ @ W,
-        tr("dX = dZ W^T, not W dZ^T (that is the transpose of dX)"): lambda: W @ dZ.T,
-        tr("dX does not depend on X: it is dZ @ W.T, not X.T @ dZ"): lambda: X.T @ dZ,
+        DX_UNTRANSPOSED: lambda: dZ @ W,
+        DX_TRANSPOSED: lambda: W @ dZ.T,
+        DX_FROM_X: lambda: X.T @ dZ,
     })
+
+
+DW_UNTRANSPOSED = Mistake(
+    "backprop/dw-untransposed",
+    tr("dW = X^T dZ: the inputs must be transposed (X.T @ dZ, not X @ dZ)"),
+    _DENSE)
+DW_TRANSPOSED = Mistake(
+    "backprop/dw-transposed",
+    tr("dW = X^T dZ, not dZ^T X (that is the transpose of dW)"),
+    _DENSE)
+DW_DIVIDED_BY_N = Mistake(
+    "backprop/dw-divided-by-n",
+    tr("dW = X^T dZ is a sum over the batch: do not divide by n here (the loss's gradient "
+       "already holds the 1/n of a mean)"),
+    _DENSE)
+DW_FROM_W = Mistake(
+    "backprop/dw-from-w",
+    tr("dW depends on the inputs X, not on the weights W: X.T @ dZ"),
+    _DENSE)
 
 
 @explained_in("backprop", "backprop-dense")
@@ -48,12 +89,30 @@ def dense_backward_dW(dZ, cache):  # noqa: N802  (named after the gradient dW)
     dZ, (X, W) = f64(dZ), (f64(cache[0]), f64(cache[1]))
     n = X.shape[0]
     return possible({
-        tr("dW = X^T dZ: the inputs must be transposed (X.T @ dZ, not X @ dZ)"): lambda: X @ dZ,
-        tr("dW = X^T dZ, not dZ^T X (that is the transpose of dW)"): lambda: dZ.T @ X,
-        tr("dW = X^T dZ is a sum over the batch: do not divide by n here (the loss's gradient "
-           "already holds the 1/n of a mean)"): lambda: X.T @ dZ / n,
-        tr("dW depends on the inputs X, not on the weights W: X.T @ dZ"): lambda: W.T @ dZ,
+        DW_UNTRANSPOSED: lambda: X @ dZ,
+        DW_TRANSPOSED: lambda: dZ.T @ X,
+        DW_DIVIDED_BY_N: lambda: X.T @ dZ / n,
+        DW_FROM_W: lambda: W.T @ dZ,
     })
+
+
+DB_NOT_SUMMED = Mistake(
+    "backprop/db-not-summed",
+    tr("db must have shape (n_out,): sum dZ over the batch, dZ.sum(axis=0); returning dZ itself "
+       "keeps one row per example"),
+    _DENSE)
+DB_WRONG_AXIS = Mistake(
+    "backprop/db-wrong-axis",
+    tr("db is the sum of dZ over the batch (axis 0), not over the units (axis 1)"),
+    _DENSE)
+DB_MEAN = Mistake(
+    "backprop/db-mean",
+    tr("db is the sum of dZ over the batch, not its mean"),
+    _DENSE)
+DB_SUM_OF_ALL = Mistake(
+    "backprop/db-sum-of-all",
+    tr("db is the sum over the batch only, dZ.sum(axis=0), not the sum of every element"),
+    _DENSE)
 
 
 @explained_in("backprop", "backprop-dense")
@@ -61,14 +120,30 @@ def dense_backward_db(dZ, cache):
     """Mistakes in the ``db`` of ``dense_backward(dZ, cache)``, ``db = sum_i dZ_i``."""
     dZ = f64(dZ)
     return {
-        tr("db must have shape (n_out,): sum dZ over the batch, dZ.sum(axis=0); "
-           "returning dZ itself keeps one row per example"): dZ,
-        tr("db is the sum of dZ over the batch (axis 0), not over the units (axis 1)"):
-            dZ.sum(axis=1),
-        tr("db is the sum of dZ over the batch, not its mean"): dZ.mean(axis=0),
-        tr("db is the sum over the batch only, dZ.sum(axis=0), not the sum of every element"):
-            np.full(dZ.shape[1:], dZ.sum()),
+        DB_NOT_SUMMED: dZ,
+        DB_WRONG_AXIS: dZ.sum(axis=1),
+        DB_MEAN: dZ.mean(axis=0),
+        DB_SUM_OF_ALL: np.full(dZ.shape[1:], dZ.sum()),
     }
+
+
+SIGMOID_FROM_Z = Mistake(
+    "backprop/sigmoid-from-z",
+    tr("the derivative was computed from Z instead of sigmoid(Z): use s * (1 - s) with s = "
+       "sigmoid(Z), not Z * (1 - Z)"),
+    _ACTIVATIONS)
+NO_UPSTREAM = Mistake(
+    "backprop/no-upstream",
+    tr("the upstream gradient is missing: multiply the local derivative by dH (the chain rule)"),
+    _ACTIVATIONS)
+SIGMOID_NOT_DERIVED = Mistake(
+    "backprop/sigmoid-not-derived",
+    tr("the derivative of the sigmoid is s * (1 - s), not s itself"),
+    _ACTIVATIONS)
+SIGMOID_OF_TANH = Mistake(
+    "backprop/sigmoid-of-tanh",
+    tr("the derivative is s * (1 - s), not 1 - s ** 2 (that is tanh's)"),
+    _ACTIVATIONS)
 
 
 @explained_in("backprop", "backprop-activations")
@@ -77,13 +152,26 @@ def sigmoid_backward(dH, Z):
     dH, Z = f64(dH), f64(Z)
     s = sigmoid(Z)
     return {
-        tr("the derivative was computed from Z instead of sigmoid(Z): "
-           "use s * (1 - s) with s = sigmoid(Z), not Z * (1 - Z)"): dH * Z * (1.0 - Z),
-        tr("the upstream gradient is missing: multiply the local derivative by dH "
-           "(the chain rule)"): s * (1.0 - s),
-        tr("the derivative of the sigmoid is s * (1 - s), not s itself"): dH * s,
-        tr("the derivative is s * (1 - s), not 1 - s ** 2 (that is tanh's)"): dH * (1.0 - s * s),
+        SIGMOID_FROM_Z: dH * Z * (1.0 - Z),
+        NO_UPSTREAM: s * (1.0 - s),
+        SIGMOID_NOT_DERIVED: dH * s,
+        SIGMOID_OF_TANH: dH * (1.0 - s * s),
     }
+
+
+TANH_FROM_Z = Mistake(
+    "backprop/tanh-from-z",
+    tr("the derivative was computed from Z instead of tanh(Z): use 1 - tanh(Z) ** 2, not 1 - Z "
+       "** 2"),
+    _ACTIVATIONS)
+TANH_UNSQUARED = Mistake(
+    "backprop/tanh-unsquared",
+    tr("the derivative of tanh is 1 - tanh(Z) ** 2, not 1 - tanh(Z)"),
+    _ACTIVATIONS)
+TANH_OF_SIGMOID = Mistake(
+    "backprop/tanh-of-sigmoid",
+    tr("the derivative of tanh is 1 - tanh(Z) ** 2, not tanh(Z) * (1 - tanh(Z))"),
+    _ACTIVATIONS)
 
 
 @explained_in("backprop", "backprop-activations")
@@ -92,14 +180,29 @@ def tanh_backward(dH, Z):
     dH, Z = f64(dH), f64(Z)
     t = np.tanh(Z)
     return {
-        tr("the derivative was computed from Z instead of tanh(Z): use 1 - tanh(Z) ** 2, "
-           "not 1 - Z ** 2"): dH * (1.0 - Z * Z),
-        tr("the upstream gradient is missing: multiply the local derivative by dH "
-           "(the chain rule)"): 1.0 - t * t,
-        tr("the derivative of tanh is 1 - tanh(Z) ** 2, not 1 - tanh(Z)"): dH * (1.0 - t),
-        tr("the derivative of tanh is 1 - tanh(Z) ** 2, not tanh(Z) * (1 - tanh(Z))"):
-            dH * t * (1.0 - t),
+        TANH_FROM_Z: dH * (1.0 - Z * Z),
+        NO_UPSTREAM: 1.0 - t * t,
+        TANH_UNSQUARED: dH * (1.0 - t),
+        TANH_OF_SIGMOID: dH * t * (1.0 - t),
     }
+
+
+RELU_AT_ZERO = Mistake(
+    "backprop/relu-at-zero",
+    tr("at Z = 0 the gradient is 0, as in TensorFlow: use Z > 0, not Z >= 0"),
+    _ACTIVATIONS)
+RELU_OUTPUT = Mistake(
+    "backprop/relu-output",
+    tr("dH is multiplied by the output relu(Z), not by the derivative (Z > 0)"),
+    _ACTIVATIONS)
+RELU_OF_UPSTREAM = Mistake(
+    "backprop/relu-of-upstream",
+    tr("relu was applied to the upstream gradient: the mask comes from Z, not from dH"),
+    _ACTIVATIONS)
+RELU_MASK_REVERSED = Mistake(
+    "backprop/relu-mask-reversed",
+    tr("the mask is the wrong way round: the gradient passes where Z > 0, not where Z < 0"),
+    _ACTIVATIONS)
 
 
 @explained_in("backprop", "backprop-activations")
@@ -107,17 +210,33 @@ def relu_backward(dH, Z):
     """Mistakes in ``relu_backward(dH, Z) = dH * (Z > 0)``."""
     dH, Z = f64(dH), f64(Z)
     return {
-        tr("at Z = 0 the gradient is 0, as in TensorFlow: use Z > 0, not Z >= 0"):
-            dH * (Z >= 0),
-        tr("the upstream gradient is missing: multiply the local derivative by dH "
-           "(the chain rule)"): (Z > 0).astype(float),
-        tr("dH is multiplied by the output relu(Z), not by the derivative (Z > 0)"):
-            dH * np.maximum(Z, 0.0),
-        tr("relu was applied to the upstream gradient: the mask comes from Z, not from dH"):
-            np.maximum(dH, 0.0),
-        tr("the mask is the wrong way round: the gradient passes where Z > 0, not where Z < 0"):
-            dH * (Z < 0),
+        RELU_AT_ZERO: dH * (Z >= 0),
+        NO_UPSTREAM: (Z > 0).astype(float),
+        RELU_OUTPUT: dH * np.maximum(Z, 0.0),
+        RELU_OF_UPSTREAM: np.maximum(dH, 0.0),
+        RELU_MASK_REVERSED: dH * (Z < 0),
     }
+
+
+FORWARD_DIFFERENCE = Mistake(
+    "backprop/forward-difference",
+    tr("a forward difference (f(x + eps) - f(x)) / eps is only accurate to order eps; use the "
+       "centred difference (f(x + eps) - f(x - eps)) / (2 eps)"),
+    _GRADIENT_CHECK)
+HALF_STEP = Mistake(
+    "backprop/half-step",
+    tr("the centred difference divides by 2 * eps, the distance between x - eps and x + eps, not "
+       "by eps"),
+    _GRADIENT_CHECK)
+NOT_PUT_BACK = Mistake(
+    "backprop/not-put-back",
+    tr("x[i] was not put back after its two evaluations: the later elements were computed at a "
+       "shifted point"),
+    _GRADIENT_CHECK)
+ALL_AT_ONCE = Mistake(
+    "backprop/all-at-once",
+    tr("every element was moved at once: perturb one element at a time"),
+    _GRADIENT_CHECK)
 
 
 @explained_in("backprop", "backprop-gradient-check")
@@ -140,14 +259,10 @@ def numerical_gradient(f, x, eps=1e-5):
         drifted[index] = (drifted_plus - float(f(moving.copy()))) / (2 * eps)
     all_at_once = (float(f(x + eps)) - float(f(x - eps))) / (2 * eps)
     return {
-        tr("a forward difference (f(x + eps) - f(x)) / eps is only accurate to order eps; "
-           "use the centred difference (f(x + eps) - f(x - eps)) / (2 eps)"): forward,
-        tr("the centred difference divides by 2 * eps, the distance between x - eps and "
-           "x + eps, not by eps"): double,
-        tr("x[i] was not put back after its two evaluations: the later elements were "
-           "computed at a shifted point"): drifted,
-        tr("every element was moved at once: perturb one element at a time"):
-            np.full(x.shape, all_at_once),
+        FORWARD_DIFFERENCE: forward,
+        HALF_STEP: double,
+        NOT_PUT_BACK: drifted,
+        ALL_AT_ONCE: np.full(x.shape, all_at_once),
     }
 
 
@@ -175,6 +290,21 @@ def _train_losses(X, y, params, activation, lr, num_epochs, *, sign=1.0, update_
     return np.array(losses)
 
 
+UPHILL = Mistake(
+    "backprop/uphill",
+    tr("the step goes uphill: gradient descent subtracts the gradient, W = W - lr * dW (not W + "
+       "lr * dW)"),
+    _TRAINING)
+BIASES_FIXED = Mistake(
+    "backprop/biases-fixed",
+    tr("the biases were never updated: b = b - lr * db, as for the weights"),
+    _TRAINING)
+LR_IGNORED = Mistake(
+    "backprop/lr-ignored",
+    tr("lr was ignored: the step is lr * dW, not dW"),
+    _TRAINING)
+
+
 @explained_in("backprop", "backprop-training")
 def train_mlp_losses(X, y, params, *, activation, lr, num_epochs):
     """Mistakes in the losses recorded by ``train_mlp``: one loss per epoch, before its step.
@@ -195,10 +325,8 @@ def train_mlp_losses(X, y, params, *, activation, lr, num_epochs):
 
     with quiet():  # gradient ascent may overflow
         return {
-            tr("the step goes uphill: gradient descent subtracts the gradient, "
-               "W = W - lr * dW (not W + lr * dW)"): run(sign=-1.0),
-            tr("the biases were never updated: b = b - lr * db, as for the weights"):
-                run(update_bias=False),
-            tr("lr was ignored: the step is lr * dW, not dW"): _train_losses(
+            UPHILL: run(sign=-1.0),
+            BIASES_FIXED: run(update_bias=False),
+            LR_IGNORED: _train_losses(
                 X, y, params, activation, 1.0, num_epochs),
         }

@@ -10,15 +10,17 @@ TensorFlow: models are read through their attributes (``layers``, ``units``,
 
 Example:
     >>> wrong = scale_pixels(np.array([0, 51, 255], dtype=np.uint8))
-    >>> wrong["the pixels were not scaled: divide them by 255.0 to bring them to [0, 1]"]
+    >>> wrong[NOT_SCALED]
     array([  0.,  51., 255.])
 """
 
 import numpy as np
 
 from mlkit.messages import shown, tr
-from mlkit.testing.book import explained_in, section_url
+from mlkit.testing.book import Mistake, Section, explained_in, section_url
 from mlkit.testing.mistakes._common import quiet
+
+_FASHION_MNIST = Section("keras_mlp", "keras-fashion-mnist")
 
 __all__ = ["model_mistakes", "scale_pixels"]
 
@@ -37,6 +39,29 @@ _REGRESSION_LOSSES = ("mean_squared_error", "mean_absolute_error", "huber")
 _POSITIVE_OR_NONE = ("linear", "relu", "softplus")
 
 
+NOT_SCALED = Mistake(
+    "keras_mlp/not-scaled",
+    tr("the pixels were not scaled: divide them by 255.0 to bring them to [0, 1]"),
+    _FASHION_MNIST)
+INTEGER_DIVISION = Mistake(
+    "keras_mlp/integer-division",
+    tr("X // 255 is integer division: it leaves only 0 and 1; divide with X / 255.0"),
+    _FASHION_MNIST)
+BY_256 = Mistake(
+    "keras_mlp/by-256",
+    tr("divided by 256: the brightest pixel, 255, should become exactly 1.0"),
+    _FASHION_MNIST)
+BY_LARGEST = Mistake(
+    "keras_mlp/by-largest",
+    tr("divided by the largest pixel of these images: divide by 255, the largest possible value, "
+       "so that every set of images is scaled alike"),
+    _FASHION_MNIST)
+STANDARDISED = Mistake(
+    "keras_mlp/standardised",
+    tr("standardised, (X - mean) / std, instead of scaled to [0, 1]"),
+    _FASHION_MNIST)
+
+
 @explained_in("keras_mlp", "keras-fashion-mnist")
 def scale_pixels(X):
     """Mistakes in ``scale_pixels(X)`` (uint8 pixels 0..255 -> floats in [0, 1], ``X / 255``)."""
@@ -44,14 +69,11 @@ def scale_pixels(X):
     pixels = X.astype(np.float64)
     with quiet():
         return {
-            tr("the pixels were not scaled: divide them by 255.0 to bring them to [0, 1]"): pixels,
-            tr("X // 255 is integer division: it leaves only 0 and 1; divide with X / 255.0"):
-                (X // 255).astype(np.float64),
-            tr("divided by 256: the brightest pixel, 255, should become exactly 1.0"): pixels / 256,
-            tr("divided by the largest pixel of these images: divide by 255, the largest possible "
-               "value, so that every set of images is scaled alike"): pixels / pixels.max(),
-            tr("standardised, (X - mean) / std, instead of scaled to [0, 1]"):
-                (pixels - pixels.mean()) / pixels.std(),
+            NOT_SCALED: pixels,
+            INTEGER_DIVISION: (X // 255).astype(np.float64),
+            BY_256: pixels / 256,
+            BY_LARGEST: pixels / pixels.max(),
+            STANDARDISED: (pixels - pixels.mean()) / pixels.std(),
         }
 
 

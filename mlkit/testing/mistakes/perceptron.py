@@ -6,21 +6,54 @@ parameters come back as ``(w, b)``; here they are one vector ``[w_1, ..., w_n, b
 
 Example:
     >>> wrong = perceptron_update(np.array([0.0, 0.0]), 0.0, np.array([1.0, 2.0]), 1, lr=0.5)
-    >>> wrong["the bias was not updated: b changes by lr * (y - y_hat), as w does"]
+    >>> wrong[BIAS_FIXED]
     array([0.5, 1. , 0. ])
 """
 
 import numpy as np
 
 from mlkit.messages import tr
-from mlkit.testing.book import explained_in
+from mlkit.testing.book import Mistake, Section, explained_in
 from mlkit.testing.mistakes._common import f64
+
+_RULE = Section("perceptron", "perceptron-rule")
+_TRAINING = Section("perceptron", "perceptron-training")
 
 __all__ = ["perceptron_update", "train_perceptron", "train_perceptron_errors"]
 
 
 def _params(w, b):
     return np.append(w, b)
+
+
+SIGN_FLIPPED = Mistake(
+    "perceptron/sign-flipped",
+    tr("the sign is flipped: the change is lr * (y - y_hat) * x, not lr * (y_hat - y) * x"),
+    _RULE)
+BIAS_FIXED = Mistake(
+    "perceptron/bias-fixed",
+    tr("the bias was not updated: b changes by lr * (y - y_hat), as w does"),
+    _RULE)
+LR_IGNORED = Mistake(
+    "perceptron/lr-ignored",
+    tr("lr was ignored: the change is lr * (y - y_hat) * x"),
+    _RULE)
+FIRES_AT_ZERO = Mistake(
+    "perceptron/fires-at-zero",
+    tr("step(0) should be 0: predict 1 only when w . x + b > 0, not >= 0"),
+    _RULE)
+PREDICTION_IGNORED = Mistake(
+    "perceptron/prediction-ignored",
+    tr("the prediction was ignored: the rule adds lr * (y - y_hat) * x, not lr * y * x"),
+    _RULE)
+NO_X = Mistake(
+    "perceptron/no-x",
+    tr("x is missing from the change of w: w + lr * (y - y_hat) * x"),
+    _RULE)
+SIGN_PREDICTION = Mistake(
+    "perceptron/sign-prediction",
+    tr("y_hat is step(z), 0 or 1: np.sign(z) gives -1 for z < 0"),
+    _RULE)
 
 
 @explained_in("perceptron", "perceptron-rule")
@@ -32,20 +65,13 @@ def perceptron_update(w, b, x, y, lr=1.0):
     error_at_zero = y - float(z >= 0)
     error_with_sign = y - float(np.sign(z))
     return {
-        tr("the sign is flipped: the change is lr * (y - y_hat) * x, not lr * (y_hat - y) * x"):
-            _params(w - lr * error * x, b - lr * error),
-        tr("the bias was not updated: b changes by lr * (y - y_hat), as w does"):
-            _params(w + lr * error * x, b),
-        tr("lr was ignored: the change is lr * (y - y_hat) * x"):
-            _params(w + error * x, b + error),
-        tr("step(0) should be 0: predict 1 only when w . x + b > 0, not >= 0"):
-            _params(w + lr * error_at_zero * x, b + lr * error_at_zero),
-        tr("the prediction was ignored: the rule adds lr * (y - y_hat) * x, not lr * y * x"):
-            _params(w + lr * y * x, b + lr * y),
-        tr("x is missing from the change of w: w + lr * (y - y_hat) * x"):
-            _params(w + lr * error, b + lr * error),
-        tr("y_hat is step(z), 0 or 1: np.sign(z) gives -1 for z < 0"):
-            _params(w + lr * error_with_sign * x, b + lr * error_with_sign),
+        SIGN_FLIPPED: _params(w - lr * error * x, b - lr * error),
+        BIAS_FIXED: _params(w + lr * error * x, b),
+        LR_IGNORED: _params(w + error * x, b + error),
+        FIRES_AT_ZERO: _params(w + lr * error_at_zero * x, b + lr * error_at_zero),
+        PREDICTION_IGNORED: _params(w + lr * y * x, b + lr * y),
+        NO_X: _params(w + lr * error, b + lr * error),
+        SIGN_PREDICTION: _params(w + lr * error_with_sign * x, b + lr * error_with_sign),
     }
 
 
@@ -74,6 +100,20 @@ def _train(X, y, lr, num_epochs, *, update_bias=True, early_stop=True, start=0.0
     return w, b, updates, wrong_after
 
 
+TRAIN_LR_IGNORED = Mistake(
+    "perceptron/train-lr-ignored",
+    tr("lr was not passed on to the update: the weights are those of lr = 1"),
+    _TRAINING)
+TRAIN_BIAS_FIXED = Mistake(
+    "perceptron/train-bias-fixed",
+    tr("the bias never changed: keep the new b that perceptron_update returns"),
+    _TRAINING)
+TRAIN_FROM_ONES = Mistake(
+    "perceptron/train-from-ones",
+    tr("the weights started at ones: start from w = np.zeros(n_features) and b = 0"),
+    _TRAINING)
+
+
 @explained_in("perceptron", "perceptron-training")
 def train_perceptron(X, y, lr=1.0, num_epochs=20):
     """Mistakes in the ``(w, b)`` of ``train_perceptron(X, y, lr, num_epochs)``, as ``[w..., b]``.
@@ -84,13 +124,33 @@ def train_perceptron(X, y, lr=1.0, num_epochs=20):
     w_no_bias, b_no_bias, _, _ = _train(X, y, lr, num_epochs, update_bias=False)
     w_ones, b_ones, _, _ = _train(X, y, lr, num_epochs, start=1.0)
     return {
-        tr("lr was not passed on to the update: the weights are those of lr = 1"):
-            _params(w_lr1, b_lr1),
-        tr("the bias never changed: keep the new b that perceptron_update returns"):
-            _params(w_no_bias, b_no_bias),
-        tr("the weights started at ones: start from w = np.zeros(n_features) and b = 0"):
-            _params(w_ones, b_ones),
+        TRAIN_LR_IGNORED: _params(w_lr1, b_lr1),
+        TRAIN_BIAS_FIXED: _params(w_no_bias, b_no_bias),
+        TRAIN_FROM_ONES: _params(w_ones, b_ones),
     }
+
+
+NO_EARLY_STOP = Mistake(
+    "perceptron/no-early-stop",
+    tr("training did not stop after the first epoch without a mistake"),
+    _TRAINING)
+COUNT_NOT_RESET = Mistake(
+    "perceptron/count-not-reset",
+    tr("the count was not reset to 0 at the start of each epoch: errors holds running totals"),
+    _TRAINING)
+LAST_EPOCH_MISSING = Mistake(
+    "perceptron/last-epoch-missing",
+    tr("the epoch without a mistake, the one that ends training, is missing from errors"),
+    _TRAINING)
+COUNTS_END_OF_EPOCH = Mistake(
+    "perceptron/counts-end-of-epoch",
+    tr("errors counts the mistakes of the weights at the end of each epoch; count the updates "
+       "made during the epoch instead"),
+    _TRAINING)
+COUNTS_RIGHT = Mistake(
+    "perceptron/counts-right",
+    tr("errors counts the examples that were right, not the mistakes"),
+    _TRAINING)
 
 
 @explained_in("perceptron", "perceptron-training")
@@ -109,14 +169,9 @@ def train_perceptron_errors(X, y, lr=1.0, num_epochs=20):
     totals = np.cumsum(all_epochs, dtype=float)
     end = int(np.argmax(totals == 0)) + 1 if (totals == 0).any() else len(totals)
     return {
-        tr("training did not stop after the first epoch without a mistake"):
-            np.array(all_epochs, dtype=float),
-        tr("the count was not reset to 0 at the start of each epoch: errors holds running totals"):
-            totals[:end],
-        tr("the epoch without a mistake, the one that ends training, is missing from errors"):
-            np.array(updates[:-1], dtype=float),
-        tr("errors counts the mistakes of the weights at the end of each epoch; count the updates "
-           "made during the epoch instead"): np.array(wrong_after[:stop], dtype=float),
-        tr("errors counts the examples that were right, not the mistakes"):
-            n - np.array(all_epochs, dtype=float),
+        NO_EARLY_STOP: np.array(all_epochs, dtype=float),
+        COUNT_NOT_RESET: totals[:end],
+        LAST_EPOCH_MISSING: np.array(updates[:-1], dtype=float),
+        COUNTS_END_OF_EPOCH: np.array(wrong_after[:stop], dtype=float),
+        COUNTS_RIGHT: n - np.array(all_epochs, dtype=float),
     }
