@@ -24,6 +24,7 @@ notebook's imports (:func:`extras`). Run from the course directory
 import argparse
 import ast
 import sys
+import types
 from pathlib import Path
 
 import nbformat
@@ -37,9 +38,10 @@ GRADE_ID = "install_mlkit"
 ENVIRONMENT_VARIABLE = "MLKIT_INSTALL_SOURCE"
 #: The extra of mlkit (pyproject.toml's optional-dependencies) that installs what a notebook
 #: imports, for the modules that mlkit's core (NumPy) does not install.
-EXTRAS = {"tensorflow": "tensorflow", "keras": "tensorflow", "mlkit.tensorflow": "tensorflow",
-          "mlkit.keras_models": "tensorflow", "matplotlib": "plots", "mlkit.plotting": "plots",
-          "tqdm": "progress"}
+EXTRAS = types.MappingProxyType({
+    "tensorflow": "tensorflow", "keras": "tensorflow", "mlkit.tensorflow": "tensorflow",
+    "mlkit.keras_models": "tensorflow", "matplotlib": "plots", "mlkit.plotting": "plots",
+    "tqdm": "progress"})
 
 _TEMPLATE = '''\
 # Setup for Colab and Binder: install mlkit, the course's package, when it is missing.

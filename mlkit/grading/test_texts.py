@@ -45,10 +45,10 @@ NAMESPACE_KEY = "__mlkit_texts__"
 METADATA_KEY = "mlkit_test_texts"
 
 # Calls whose first argument is a name, and keywords that are names or sentences.
-_NAMING_CALLS = {"check", "no_overflow"}
-_NAMING_KEYWORDS = {"name", "hint"}
+_NAMING_CALLS = frozenset({"check", "no_overflow"})
+_NAMING_KEYWORDS = frozenset({"name", "hint"})
 # Calls whose arguments are said at once.
-_SAYING_CALLS = {"AssertionError", "print"}
+_SAYING_CALLS = frozenset({"AssertionError", "print"})
 
 
 def _called(call):

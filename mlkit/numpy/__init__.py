@@ -10,3 +10,4 @@ from mlkit.numpy import activations, layers, linear, losses, mlp, neurons, perce
 _public = public_api([activations, layers, linear, losses, mlp, neurons, perceptron])
 __all__ = list(_public)
 globals().update(_public)  # mlkit.numpy.sigmoid is mlkit.numpy.activations.sigmoid, and so on
+del _public

@@ -12,3 +12,4 @@ from mlkit.tensorflow import activations, layers, linear, losses, mlp, neurons, 
 _public = public_api([activations, layers, linear, losses, mlp, neurons, perceptron])
 __all__ = list(_public)
 globals().update(_public)  # mlkit.tensorflow.sigmoid is mlkit.tensorflow.activations.sigmoid...
+del _public

@@ -41,6 +41,7 @@ Example:
 
 import copy
 import time
+import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -190,7 +191,7 @@ class Finding:
 SHAPES = ("matrix_notation", "matrix-notation-shapes")
 
 # In the order they are looked for: a property found by looking needs no call.
-PROPERTIES = {p.key: p for p in [
+PROPERTIES = types.MappingProxyType({p.key: p for p in [
     Property("not-float", tr("the result holds booleans or integers where floats are expected: "
                              "convert with .astype(float) (or float(...))"), probes.not_float),
     Property("transposed", tr("the result is the transpose of the right answer"),
@@ -210,7 +211,7 @@ PROPERTIES = {p.key: p for p in [
                                    "features): the function gives the right answer for another "
                                    "size but not for this one; take sizes from the arrays' "
                                    "shapes"), probes.hard_coded_size, SHAPES),
-]}
+]})
 
 
 def found_properties(actual, expected, probe=None, inputs=None, rtol=1e-6, atol=1e-8, *,

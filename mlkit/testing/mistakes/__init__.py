@@ -34,3 +34,5 @@ from mlkit.testing.mistakes.xor_mlp import __all__ as _xor_mlp
 
 __all__ = [*_activations, *_backprop, *_keras_mlp, *_matrix_notation, *_mnist, *_neurons,
            *_perceptron, *_softmax, *_xor_mlp]
+del _activations, _backprop, _keras_mlp, _matrix_notation, _mnist, _neurons, _perceptron, _softmax
+del _xor_mlp

@@ -14,6 +14,8 @@ Example:
     array([  0.,  51., 255.])
 """
 
+import types
+
 import numpy as np
 
 from mlkit.messages import shown, tr
@@ -28,11 +30,11 @@ TASKS = ("binary", "multilabel", "multiclass", "regression")
 LABELS = ("integers", "one-hot")
 
 # Loss names as Keras spells them in strings, functions and Loss objects.
-_LOSS_ALIASES = {
+_LOSS_ALIASES = types.MappingProxyType({
     "mse": "mean_squared_error", "mae": "mean_absolute_error", "huber_loss": "huber",
     "bce": "binary_crossentropy", "cce": "categorical_crossentropy",
     "scce": "sparse_categorical_crossentropy",
-}
+})
 _CROSS_ENTROPIES = ("binary_crossentropy", "categorical_crossentropy",
                     "sparse_categorical_crossentropy")
 _REGRESSION_LOSSES = ("mean_squared_error", "mean_absolute_error", "huber")

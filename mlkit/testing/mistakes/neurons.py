@@ -12,6 +12,7 @@ Example:
 """
 
 import itertools
+import types
 from typing import NamedTuple
 
 import numpy as np
@@ -128,12 +129,12 @@ def tlu_layer(X, W, b):
     return found
 
 
-_TRUTH_TABLES = {
+_TRUTH_TABLES = types.MappingProxyType({
     "AND": lambda a, c: a * c,
     "OR": lambda a, c: np.maximum(a, c),
     "NAND": lambda a, c: 1.0 - a * c,
     "NOR": lambda a, c: 1.0 - np.maximum(a, c),
-}
+})
 
 
 NEVER_FIRES = Mistake(
