@@ -24,7 +24,7 @@ Example:
 
 import copy
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -158,8 +158,9 @@ def _batch(evidence):
     return first
 
 
-def _rowwise(evidence, batch, rows):
-    """Whether the right function gives, for ``rows`` of the batch alone, its rows in the batch.
+def _rowwise(evidence, batch, rows, at=0):
+    """Whether the right function gives, for ``rows`` of the batch alone, its rows in the batch
+    from row ``at`` on.
 
     Without a right function the probes assume it does, as a function of one
     example applied to each row of a batch does.
@@ -169,31 +170,37 @@ def _rowwise(evidence, batch, rows):
     args, kwargs = evidence.inputs
     whole = evidence.call(evidence.reference, args, kwargs)
     part = evidence.call(evidence.reference, [rows, *args[1:]], kwargs)
-    return whole.ndim > 0 and evidence.same(part, whole[:len(rows)])
+    return whole.ndim > 0 and evidence.same(part, whole[at:at + len(rows)])
 
 
 def mixes_examples(evidence):
     """One example's result changes when only the other examples of the batch change,
     where the right function's does not: a reduction over the wrong axis or the whole batch.
 
+    The first example and the last are each kept while the others change (a
+    maximum over the whole batch moves the example with the smaller values).
     Needs the right function: only it says that examples are independent.
     """
     batch = _batch(evidence)
     if batch is None or evidence.reference is None or batch.dtype.kind != "f":
         return None
     args, kwargs = evidence.inputs
-    rng = np.random.default_rng(0)
-    others = batch.copy()
     spread = float(np.std(batch)) or 1.0
-    others[1:] = batch[1:] + rng.normal(0.0, spread, batch[1:].shape)
-    others[1:] *= 2.0  # far from the test's rows, so that any mixing shows
-    student, right = evidence.both([others, *args[1:]], kwargs)
-    if not _rowwise(evidence, batch, batch[:1]) or right.shape != evidence.expected.shape \
-            or student.shape != evidence.actual.shape:
-        return None
-    if evidence.same(right[:1], evidence.expected[:1]) \
-            and not evidence.same(student[:1], evidence.actual[:1]):
-        return {}
+    for kept in (0, len(batch) - 1):
+        rng = np.random.default_rng(0)
+        others = batch.copy()
+        rest = np.arange(len(batch)) != kept
+        others[rest] = batch[rest] + rng.normal(0.0, spread, batch[rest].shape)
+        others[rest] *= 2.0  # far from the test's rows, so that any mixing shows
+        student, right = evidence.both([others, *args[1:]], kwargs)
+        row = slice(kept, kept + 1)
+        if not _rowwise(evidence, batch, batch[row], kept) \
+                or right.shape != evidence.expected.shape \
+                or student.shape != evidence.actual.shape:
+            return None
+        if evidence.same(right[row], evidence.expected[row]) \
+                and not evidence.same(student[row], evidence.actual[row]):
+            return {}
     return None
 
 
@@ -294,12 +301,60 @@ def _with_size(evidence, size, new, rng):
     return evidence.replaced(changes)
 
 
+def _calls(evidence, inputs):
+    """``(student's answer, right answer)`` on ``inputs``, or None when either call fails
+    (the right function not taking them says nothing; the student's failing, nothing of
+    which size it keeps)."""
+    try:
+        right = evidence.call(evidence.reference, *inputs)
+        return evidence.call(evidence.probe, *inputs), right
+    except TimeoutError:
+        raise
+    except Exception:
+        return None
+
+
+def _other_sizes_agree(evidence, inputs, sizes, size, new, rng, keeps_shape):
+    """Whether the student's function still behaves as a hard-coded size would when each other
+    size of the inputs changes in turn: still right (``keeps_shape`` False) or still of the
+    test's shape (True).
+
+    A slice bounded by another axis, such as ``W[:, :W.shape[0]]``, is right
+    while one of the two is no longer than the other, and keeps the shorter's
+    length: once the other size is moved across, a constant stays right (or
+    keeps its shape), such a slice does not.
+    """
+    probed = replace(evidence, inputs=inputs)
+    for other in sizes:
+        if other == size:
+            continue
+        if keeps_shape:
+            changed = other + 1
+        elif other >= new:  # a slice to `other` is right at `new`: make it shorter
+            if new < 2:
+                continue
+            changed = new - 1
+        else:  # a slice of `other` to `new` is right: make it longer
+            changed = new + 1
+        answers = _calls(evidence, _with_size(probed, other, changed, rng))
+        if answers is None:
+            continue
+        student, right = answers
+        if keeps_shape and student.shape != evidence.actual.shape:
+            return False
+        if not keeps_shape and not evidence.same(student, right):
+            return False
+    return True
+
+
 def hard_coded_size(evidence):
     """The student's function is right for another size of the data (2 or 10, say) but
     not for the test's, or its answer keeps its shape where the right one's changes.
 
     A size is never changed into one the inputs already have: an answer right
-    only when two sizes are equal (a square matrix) is another mistake.
+    only when two sizes are equal (a square matrix) is another mistake. Nor is
+    a size called hard-coded when the student's answer follows another size
+    of the inputs (a slice over the wrong axis).
     """
     if evidence.reference is None:
         return None
@@ -308,29 +363,25 @@ def hard_coded_size(evidence):
                     for _, v, _ in evidence.named())  # labels: fewer classes would break them
     sizes, taken = _sizes(evidence)
     for size in sizes:
-        right_at, tried = [], 0  # the sizes the student's function is right for, of those tried
+        right_at, kept, tried = [], [], 0  # of the sizes tried: where right, where shape kept
         for new in sorted({*USUAL_SIZES, size + 1, size + 2} - taken):
             if grow_only and new < size:
                 continue
             inputs = _with_size(evidence, size, new, rng)
-            try:
-                right = evidence.call(evidence.reference, *inputs)
-            except TimeoutError:
-                raise
-            except Exception:  # the right function does not take this size: no evidence
+            answers = _calls(evidence, inputs)
+            if answers is None:
                 continue
-            try:
-                student = evidence.call(evidence.probe, *inputs)
-            except TimeoutError:
-                raise
-            except Exception:  # a failure on another size says nothing of which size is kept
-                continue
+            student, right = answers
             tried += 1
             if right.size > 1 and evidence.same(student, right):
-                right_at.append(new)
+                right_at.append((new, inputs))
             elif right.shape != evidence.expected.shape \
                     and student.shape == evidence.actual.shape and student.ndim == right.ndim > 0:
-                return {}  # the old size kept
-        if len(right_at) == 1 and tried > 1:  # a constant: right for one size only
-            return {}
+                kept.append((new, inputs))
+        if len(right_at) == 1 and tried > 1 and _other_sizes_agree(
+                evidence, right_at[0][1], sizes, size, right_at[0][0], rng, keeps_shape=False):
+            return {}  # a constant: right for one size only
+        if kept and all(_other_sizes_agree(evidence, inputs, sizes, size, new, rng,
+                                           keeps_shape=True) for new, inputs in kept):
+            return {}  # the old size kept
     return None

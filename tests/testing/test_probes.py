@@ -171,6 +171,18 @@ class TestHardCodedSize:
         W, b = np.arange(15.0).reshape(3, 5) / 7.0, np.linspace(-1.0, 1.0, 5)
         assert hard_coded_size(_evidence(two_units, dense, [X, W, b])) == {}
 
+    def test_silent_for_a_slice_over_the_wrong_axis(self):
+        """A slice bounded by another axis (W[:, :W.shape[0]]) is right for fewer units than
+        inputs and keeps the inputs' count for more: it follows a size, it hard-codes none."""
+        def wrong_axis(X, W, b):
+            return X @ W[:, :W.shape[0]] + b[:W.shape[0]]
+
+        for n_inputs in (2, 3):
+            X_n = X[:, :n_inputs]
+            W = np.arange(n_inputs * 5.0).reshape(n_inputs, 5) / 7.0
+            b = np.linspace(-1.0, 1.0, 5)
+            assert hard_coded_size(_evidence(wrong_axis, dense, [X_n, W, b])) is None
+
     def test_silent_for_the_right_function_and_another_mistake(self):
         """A layer that forgets its bias is wrong at every size: no size is hard-coded."""
         def no_bias(X, W, b):

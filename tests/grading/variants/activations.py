@@ -169,6 +169,57 @@ MISTAKES = {
         )},
         "fails": ["elu_grad_values"],
     },
+    # Booleans or integers where the task asks for 1.0 and 0.0: the values are right, the type not.
+    "step_returns_booleans": {
+        "answers": {"step": "def step(x):\n    return np.asarray(x) > 0\n"},
+        "fails": ["step_values"],
+        "says": {"step_values": "the result holds booleans (dtype bool) where floats are asked for"},
+    },
+    "step_returns_integers": {
+        "answers": {"step": "def step(x):\n    return (np.asarray(x) > 0).astype(int)\n"},
+        "fails": ["step_values"],
+        "says": {"step_values": "the result holds integers (dtype int64) where floats are asked for"},
+    },
+    "relu_grad_returns_booleans": {
+        "answers": {"relu": (
+            "def relu(x):\n    return np.maximum(x, 0.0)\n\n\n"
+            "def relu_grad(x):\n    return np.asarray(x) > 0\n"
+        )},
+        "fails": ["relu_grad_values"],
+        "says": {"relu_grad_values": "the result holds booleans (dtype bool) where floats are asked for"},
+    },
+    # A slope written into the code that no catalogued mistake knows: found by changing it.
+    "leaky_relu_fixed_slope": {
+        "answers": {"leaky_relu": (
+            "def leaky_relu(x, negative_slope=0.01):\n    x = np.asarray(x, dtype=float)\n"
+            "    return np.where(x > 0, x, 0.05 * x)\n\n\n"
+            "def leaky_relu_grad(x, negative_slope=0.01):\n"
+            "    return np.where(np.asarray(x) > 0, 1.0, negative_slope)\n"
+        )},
+        "fails": ["leaky_relu_values"],
+        "says": {"leaky_relu_values": "the parameter negative_slope is ignored"},
+    },
+    "leaky_relu_grad_fixed_slope": {
+        "answers": {"leaky_relu": (
+            "def leaky_relu(x, negative_slope=0.01):\n    x = np.asarray(x, dtype=float)\n"
+            "    return np.where(x > 0, x, negative_slope * x)\n\n\n"
+            "def leaky_relu_grad(x, negative_slope=0.01):\n"
+            "    return np.where(np.asarray(x) > 0, 1.0, 0.2)\n"
+        )},
+        "fails": ["leaky_relu_grad_values"],
+        "says": {"leaky_relu_grad_values": "the parameter negative_slope is ignored"},
+    },
+    # alpha = 1 is the default: only a check with another alpha sees that it is ignored.
+    "elu_ignores_alpha": {
+        "answers": {"elu": (
+            "def elu(x, alpha=1.0):\n    x = np.asarray(x, dtype=float)\n"
+            "    return np.where(x > 0, x, np.expm1(np.minimum(x, 0.0)))\n\n\n"
+            "def elu_grad(x, alpha=1.0):\n    x = np.asarray(x, dtype=float)\n"
+            "    return np.where(x > 0, 1.0, alpha * np.exp(np.minimum(x, 0.0)))\n"
+        )},
+        "fails": ["elu_values"],
+        "says": {"elu_values": "alpha was ignored"},
+    },
     # Calling the course's own implementation is not writing one.
     "imports_mlkit_sigmoid": {
         "answers": {"sigmoid": "from mlkit.numpy import sigmoid\n"},

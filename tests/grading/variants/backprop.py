@@ -264,6 +264,22 @@ MISTAKES = {
         )},
         "fails": ["numerical_gradient_values", "numerical_gradient_matrix"],
     },
+    # np.copy keeps an integer x integer: x + eps is rounded back to x, the gradient is 0.
+    "numerical_gradient_keeps_integers": {
+        "answers": {"numerical_gradient": (
+            "def numerical_gradient(f, x, eps=1e-5):\n"
+            "    x = np.copy(x)\n    grad = np.zeros(x.shape)\n"
+            "    for i in np.ndindex(x.shape):\n"
+            "        saved = x[i]\n"
+            "        x[i] = saved + eps\n        up = f(x)\n"
+            "        x[i] = saved - eps\n        down = f(x)\n"
+            "        x[i] = saved\n"
+            "        grad[i] = (up - down) / (2 * eps)\n"
+            "    return grad\n"
+        )},
+        "fails": ["numerical_gradient_values"],
+        "says": {"numerical_gradient_values": "Right for floats, wrong for integers"},
+    },
     # range(len(x)) visits the rows of a matrix, not its elements.
     "numerical_gradient_vectors_only": {
         "answers": {"numerical_gradient": (
@@ -296,6 +312,15 @@ MISTAKES = {
         "answers": {"train_mlp": _train(step_b1="b1", step_b2="b2")},
         # Without biases the network cannot bring the loss of XOR below 0.05 either.
         "fails": ["train_mlp_xor", "train_mlp_steps"],
+    },
+    # The activation picked by the given lines is never used: a tanh layer whatever is asked.
+    "train_always_tanh": {
+        "answers": {"train_mlp": _train().replace("forward(Z1)", "tanh_forward(Z1)")
+                    .replace("backward(dH, ca)", "tanh_backward(dH, ca)")},
+        # relu's predictions from a network trained with tanh are wrong too (hidden check)
+        "fails": ["train_mlp_xor", "train_mlp_steps"],
+        "says": {"train_mlp_steps": "the activation argument was ignored: that is the loss of a "
+                                    "tanh layer"},
     },
     "train_with_mlkit_layers": {
         "answers": {"train_mlp": _train().replace(

@@ -113,6 +113,7 @@ MISTAKES = {
             "    return np.asarray(x, dtype=float) @ np.asarray(w, dtype=float) + b > 0\n"
         )},
         "fails": ["tlu_one_example", "tlu_batch", "tlu_threshold"],
+        "says": {"tlu_batch": "the result holds booleans (dtype bool) where floats are asked for"},
     },
     "tlu_layer_returns_integers": {
         "answers": {"tlu_layer": (
@@ -120,6 +121,16 @@ MISTAKES = {
             "    return (np.asarray(X, dtype=float) @ W + b > 0).astype(int)\n"
         )},
         "fails": ["tlu_layer_values", "tlu_layer_matches_units", "tlu_layer_one_example"],
+    },
+    # np.squeeze turns a batch of one, shape (1,), into a single number.
+    "tlu_squeezes_a_batch_of_one": {
+        "answers": {"tlu": (
+            "def tlu(x, w, b):\n"
+            "    z = np.squeeze(np.asarray(x, dtype=float) @ np.asarray(w, dtype=float)) + b\n"
+            "    return (z > 0).astype(float)\n"
+        )},
+        "fails": ["tlu_batch"],
+        "says": {"tlu_batch": "expected shape (1,), received shape ()"},
     },
     "tlu_fires_at_zero": {
         "answers": {"tlu": (

@@ -120,6 +120,16 @@ MISTAKES = {
         )},
         "fails": ["softmax_rows", "softmax_stable"],
     },
+    # One max for the whole batch: right wherever no row lies far below the largest score.
+    "softmax_max_over_whole_batch": {
+        "answers": {"softmax": (
+            "def softmax(x, axis=-1):\n    x = np.asarray(x, dtype=float)\n"
+            "    e = np.exp(x - np.max(x))\n"
+            "    return e / np.sum(e, axis=axis, keepdims=True)\n"
+        )},
+        "fails": ["softmax_stable"],
+        "says": {"softmax_stable": "the result for one example depends on the other examples"},
+    },
     "softmax_no_max_shift": {
         "answers": {"softmax": (
             "def softmax(x, axis=-1):\n    e = np.exp(np.asarray(x, dtype=float))\n"
