@@ -219,6 +219,11 @@ def relu_grad(backend, kernel):
     return relu_grad
 
 
+def relu_grad_kernel(x, *, step):
+    """The kernel of :func:`relu_grad`, for both backends: the backend's ``step`` kernel."""
+    return step(x)
+
+
 def leaky_relu(backend, kernel):
     def leaky_relu(x, negative_slope=0.01):
         """Leaky ReLU: a small slope instead of zero for negative inputs.

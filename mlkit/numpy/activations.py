@@ -9,7 +9,7 @@ Taught in the book chapter *Activation functions*.
 
 import numpy as np
 
-from mlkit._contract import implements
+from mlkit._contract import composite, implements
 from mlkit.contracts import activations as contract
 from mlkit.numpy import _checks as backend
 
@@ -52,9 +52,8 @@ def relu(x):
     return np.maximum(x, 0.0)
 
 
-@implements(contract.relu_grad, backend)
-def relu_grad(x):
-    return step.kernel(x)
+relu_grad = composite(contract.relu_grad, backend, contract.relu_grad_kernel,
+                      step=step.kernel)
 
 
 @implements(contract.leaky_relu, backend)

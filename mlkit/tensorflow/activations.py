@@ -10,7 +10,7 @@ Taught in the book chapter *Activation functions*.
 
 import tensorflow as tf
 
-from mlkit._contract import implements
+from mlkit._contract import composite, implements
 from mlkit.contracts import activations as contract
 from mlkit.tensorflow import _checks as backend
 
@@ -51,9 +51,8 @@ def relu(x):
     return tf.nn.relu(x)
 
 
-@implements(contract.relu_grad, backend)
-def relu_grad(x):
-    return step.kernel(x)
+relu_grad = composite(contract.relu_grad, backend, contract.relu_grad_kernel,
+                      step=step.kernel)
 
 
 @implements(contract.leaky_relu, backend)
