@@ -30,10 +30,8 @@ def sigmoid(x):
     return tf.math.sigmoid(x)  # stable for any x
 
 
-@implements(contract.sigmoid_grad, backend)
-def sigmoid_grad(x):
-    s = tf.math.sigmoid(x)
-    return s * (1.0 - s)
+sigmoid_grad = composite(contract.sigmoid_grad, backend, contract.sigmoid_grad_kernel,
+                         sigmoid=sigmoid.kernel)
 
 
 @implements(contract.tanh, backend)
@@ -41,9 +39,8 @@ def tanh(x):
     return tf.math.tanh(x)
 
 
-@implements(contract.tanh_grad, backend)
-def tanh_grad(x):
-    return 1.0 - tf.square(tf.math.tanh(x))
+tanh_grad = composite(contract.tanh_grad, backend, contract.tanh_grad_kernel,
+                      tanh=tanh.kernel)
 
 
 @implements(contract.relu, backend)
