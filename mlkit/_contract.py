@@ -20,7 +20,18 @@ backend's conversions (``backend`` is the module :mod:`mlkit.numpy._checks` or
 contract says. The kernel itself stays reachable as ``sigmoid.kernel``: mlkit's
 own loops (training, back-propagation) check their data once, at the boundary,
 and then call kernels.
+
+Some kernels only compose other kernels: ReLU's derivative is the step function,
+a step of gradient descent subtracts ``lr`` times the gradient that another
+kernel computes. Such a kernel is written once, in the contract's module, and
+takes the kernels it composes as keyword arguments; each backend gives it its
+own::
+
+    relu_grad = composite(contract.relu_grad, backend, contract.relu_grad_kernel,
+                          step=step.kernel)
 """
+
+import functools
 
 
 def implements(contract, backend):
@@ -36,16 +47,42 @@ def implements(contract, backend):
         kernel's module and name and the kernel as its ``kernel`` attribute.
     """
     def public(kernel):
-        function = contract(backend, kernel)
-        function.__module__ = kernel.__module__
-        function.__qualname__ = kernel.__qualname__
-        # "sigmoid" rather than "sigmoid.<locals>.sigmoid" in tracebacks and in the
-        # messages of mlkit.testing, which name the reference functions a student called
-        function.__code__ = function.__code__.replace(co_qualname=kernel.__qualname__)
-        function.kernel = kernel
-        return function
+        return _public(contract, backend, kernel, kernel.__module__, kernel.__qualname__)
 
     return public
+
+
+def composite(contract, backend, kernel, **kernels):
+    """The public function of ``contract`` for ``backend``, around a kernel shared by both backends.
+
+    Args:
+        contract: a function of :mod:`mlkit.contracts`, ``contract(backend, kernel)``, that
+            returns the public function.
+        backend: the backend's checks and conversions (its ``_checks`` module).
+        kernel: the shared kernel, a function of the contract's module that composes the
+            kernels named by its keyword-only parameters.
+        **kernels: the backend's kernels for those parameters.
+
+    Returns:
+        The public function, named as the contract and placed in the backend's module of
+        the contract's name (``mlkit.numpy.layers`` for :mod:`mlkit.contracts.layers`),
+        with ``kernel`` bound to the backend's kernels as its ``kernel`` attribute.
+    """
+    module = f"{backend.__package__}.{contract.__module__.rpartition('.')[2]}"
+    return _public(contract, backend, functools.partial(kernel, **kernels), module,
+                   contract.__name__)
+
+
+def _public(contract, backend, kernel, module, qualname):
+    """The public function: the contract around ``kernel``, named ``module.qualname``."""
+    function = contract(backend, kernel)
+    function.__module__ = module
+    function.__qualname__ = qualname
+    # "sigmoid" rather than "sigmoid.<locals>.sigmoid" in tracebacks and in the
+    # messages of mlkit.testing, which name the reference functions a student called
+    function.__code__ = function.__code__.replace(co_qualname=qualname)
+    function.kernel = kernel
+    return function
 
 
 def public_api(modules):

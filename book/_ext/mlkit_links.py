@@ -57,7 +57,12 @@ def _module_file(root, module):
 
 
 def _public_names(path):
-    """The names a module documents: its ``__all__`` if it is a literal, else its public defs."""
+    """The names a module documents: its ``__all__`` if it is a literal, else its public defs.
+
+    A def is a ``def`` or ``class`` statement, or a name assigned a call of
+    ``composite`` (:mod:`mlkit._contract`), the public function around a kernel
+    both backends share.
+    """
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in tree.body:
         if (isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "__all__"
@@ -70,6 +75,9 @@ def _public_names(path):
     for node in tree.body:
         if isinstance(node, ast.FunctionDef | ast.ClassDef):
             names.append(node.name)
+        elif (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
+              and getattr(node.value.func, "id", None) == "composite"):
+            names += [target.id for target in node.targets if isinstance(target, ast.Name)]
     return [name for name in names if not name.startswith("_")]
 
 

@@ -134,6 +134,12 @@ def sigmoid_grad(backend, kernel):
     return sigmoid_grad
 
 
+def sigmoid_grad_kernel(x, *, sigmoid):
+    """The kernel of :func:`sigmoid_grad`, for both backends, from the backend's ``sigmoid``."""
+    s = sigmoid(x)
+    return s * (1.0 - s)
+
+
 def tanh(backend, kernel):
     def tanh(x):
         """Hyperbolic tangent, a zero-centred, rescaled sigmoid.
@@ -174,6 +180,12 @@ def tanh_grad(backend, kernel):
         return _elementwise(backend, kernel, x)
 
     return tanh_grad
+
+
+def tanh_grad_kernel(x, *, tanh):
+    """The kernel of :func:`tanh_grad`, for both backends, from the backend's ``tanh``."""
+    t = tanh(x)
+    return 1.0 - t * t
 
 
 def relu(backend, kernel):
@@ -217,6 +229,11 @@ def relu_grad(backend, kernel):
         return _elementwise(backend, kernel, x, keep_nan=True)
 
     return relu_grad
+
+
+def relu_grad_kernel(x, *, step):
+    """The kernel of :func:`relu_grad`, for both backends: the backend's ``step`` kernel."""
+    return step(x)
 
 
 def leaky_relu(backend, kernel):

@@ -154,6 +154,15 @@ def activation_forward(backend, kernel):
     return activation_forward
 
 
+def activation_forward_kernel(Z, activation, *, activations):
+    """The kernel of :func:`activation_forward`, for both backends.
+
+    ``activations`` is the backend's ``name -> (f, f')`` of :func:`activation_kernels`.
+    """
+    f, _ = activations[activation]
+    return f(Z), (Z, activation)
+
+
 def activation_backward(backend, kernel):
     def activation_backward(dH, cache):
         """Backward pass of an elementwise activation layer: the chain rule, element by element.
@@ -181,3 +190,13 @@ def activation_backward(backend, kernel):
         return kernel(dH, cache)
 
     return activation_backward
+
+
+def activation_backward_kernel(dH, cache, *, activations):
+    """The kernel of :func:`activation_backward`, for both backends.
+
+    ``activations`` is the backend's ``name -> (f, f')`` of :func:`activation_kernels`.
+    """
+    Z, activation = cache
+    _, f_prime = activations[activation]
+    return dH * f_prime(Z)

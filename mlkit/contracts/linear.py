@@ -169,6 +169,13 @@ def linear_gradient_step(backend, kernel):
     return linear_gradient_step
 
 
+def linear_gradient_step_kernel(X, y, W, b, lr, *, linear_mse_grads):
+    """The kernel of :func:`linear_gradient_step`, for both backends: ``W`` and ``b`` a step
+    of ``lr`` down the gradients of the backend's ``linear_mse_grads`` kernel."""
+    dW, db = linear_mse_grads(X, y, W, b)
+    return W - lr * dW, b - lr * db
+
+
 def least_squares(backend, kernel):
     def least_squares(X, y):
         """The weights and bias of least mean squared error in closed form: the chapter's oracle.

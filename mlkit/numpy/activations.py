@@ -9,7 +9,7 @@ Taught in the book chapter *Activation functions*.
 
 import numpy as np
 
-from mlkit._contract import implements
+from mlkit._contract import composite, implements
 from mlkit.contracts import activations as contract
 from mlkit.numpy import _checks as backend
 
@@ -30,10 +30,8 @@ def sigmoid(x):
     return np.where(x >= 0, 1.0 / (1.0 + z), z / (1.0 + z))
 
 
-@implements(contract.sigmoid_grad, backend)
-def sigmoid_grad(x):
-    s = sigmoid.kernel(x)
-    return s * (1.0 - s)
+sigmoid_grad = composite(contract.sigmoid_grad, backend, contract.sigmoid_grad_kernel,
+                         sigmoid=sigmoid.kernel)
 
 
 @implements(contract.tanh, backend)
@@ -41,10 +39,8 @@ def tanh(x):
     return np.tanh(x)
 
 
-@implements(contract.tanh_grad, backend)
-def tanh_grad(x):
-    t = np.tanh(x)
-    return 1.0 - t * t
+tanh_grad = composite(contract.tanh_grad, backend, contract.tanh_grad_kernel,
+                      tanh=tanh.kernel)
 
 
 @implements(contract.relu, backend)
@@ -52,9 +48,8 @@ def relu(x):
     return np.maximum(x, 0.0)
 
 
-@implements(contract.relu_grad, backend)
-def relu_grad(x):
-    return step.kernel(x)
+relu_grad = composite(contract.relu_grad, backend, contract.relu_grad_kernel,
+                      step=step.kernel)
 
 
 @implements(contract.leaky_relu, backend)

@@ -10,7 +10,7 @@ Taught in the book chapters *XOR and the multi-layer perceptron* and
 
 import numpy as np
 
-from mlkit._contract import implements
+from mlkit._contract import composite, implements
 from mlkit.contracts import layers as contract
 from mlkit.numpy import _checks as backend
 from mlkit.numpy import activations
@@ -31,14 +31,7 @@ def dense_backward(dZ, cache, input_grad=True):
     return dX, X.T @ dZ, dZ.sum(axis=0)
 
 
-@implements(contract.activation_forward, backend)
-def activation_forward(Z, activation):
-    f, _ = ACTIVATIONS[activation]
-    return f(Z), (Z, activation)
-
-
-@implements(contract.activation_backward, backend)
-def activation_backward(dH, cache):
-    Z, activation = cache
-    _, f_prime = ACTIVATIONS[activation]
-    return dH * f_prime(Z)
+activation_forward = composite(contract.activation_forward, backend,
+                               contract.activation_forward_kernel, activations=ACTIVATIONS)
+activation_backward = composite(contract.activation_backward, backend,
+                                contract.activation_backward_kernel, activations=ACTIVATIONS)

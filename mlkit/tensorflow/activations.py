@@ -10,7 +10,7 @@ Taught in the book chapter *Activation functions*.
 
 import tensorflow as tf
 
-from mlkit._contract import implements
+from mlkit._contract import composite, implements
 from mlkit.contracts import activations as contract
 from mlkit.tensorflow import _checks as backend
 
@@ -30,10 +30,8 @@ def sigmoid(x):
     return tf.math.sigmoid(x)  # stable for any x
 
 
-@implements(contract.sigmoid_grad, backend)
-def sigmoid_grad(x):
-    s = tf.math.sigmoid(x)
-    return s * (1.0 - s)
+sigmoid_grad = composite(contract.sigmoid_grad, backend, contract.sigmoid_grad_kernel,
+                         sigmoid=sigmoid.kernel)
 
 
 @implements(contract.tanh, backend)
@@ -41,9 +39,8 @@ def tanh(x):
     return tf.math.tanh(x)
 
 
-@implements(contract.tanh_grad, backend)
-def tanh_grad(x):
-    return 1.0 - tf.square(tf.math.tanh(x))
+tanh_grad = composite(contract.tanh_grad, backend, contract.tanh_grad_kernel,
+                      tanh=tanh.kernel)
 
 
 @implements(contract.relu, backend)
@@ -51,9 +48,8 @@ def relu(x):
     return tf.nn.relu(x)
 
 
-@implements(contract.relu_grad, backend)
-def relu_grad(x):
-    return step.kernel(x)
+relu_grad = composite(contract.relu_grad, backend, contract.relu_grad_kernel,
+                      step=step.kernel)
 
 
 @implements(contract.leaky_relu, backend)

@@ -11,7 +11,7 @@ Taught in the book chapters *XOR and the multi-layer perceptron* and
 
 import tensorflow as tf
 
-from mlkit._contract import implements
+from mlkit._contract import composite, implements
 from mlkit.contracts import layers as contract
 from mlkit.tensorflow import _checks as backend
 from mlkit.tensorflow import activations
@@ -32,14 +32,7 @@ def dense_backward(dZ, cache, input_grad=True):
     return dX, tf.matmul(X, dZ, transpose_a=True), tf.reduce_sum(dZ, axis=0)
 
 
-@implements(contract.activation_forward, backend)
-def activation_forward(Z, activation):
-    f, _ = ACTIVATIONS[activation]
-    return f(Z), (Z, activation)
-
-
-@implements(contract.activation_backward, backend)
-def activation_backward(dH, cache):
-    Z, activation = cache
-    _, f_prime = ACTIVATIONS[activation]
-    return dH * f_prime(Z)
+activation_forward = composite(contract.activation_forward, backend,
+                               contract.activation_forward_kernel, activations=ACTIVATIONS)
+activation_backward = composite(contract.activation_backward, backend,
+                                contract.activation_backward_kernel, activations=ACTIVATIONS)

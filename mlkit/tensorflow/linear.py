@@ -12,7 +12,7 @@ Taught in the book chapter *Matrix notation*.
 
 import tensorflow as tf
 
-from mlkit._contract import implements
+from mlkit._contract import composite, implements
 from mlkit.contracts import linear as contract
 from mlkit.tensorflow import _checks as backend
 from mlkit.tensorflow.losses import mean_squared_error
@@ -32,10 +32,9 @@ def linear_mse_grads(X, y, W, b):
     return dW, db
 
 
-@implements(contract.linear_gradient_step, backend)
-def linear_gradient_step(X, y, W, b, lr):
-    dW, db = linear_mse_grads.kernel(X, y, W, b)
-    return W - lr * dW, b - lr * db
+linear_gradient_step = composite(contract.linear_gradient_step, backend,
+                                 contract.linear_gradient_step_kernel,
+                                 linear_mse_grads=linear_mse_grads.kernel)
 
 
 @implements(contract.least_squares, backend)

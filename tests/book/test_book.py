@@ -71,15 +71,14 @@ CHAPTERS = {
                         ("tensorflow/activations.py", "elu")]),
     "backprop": (4, [("numpy/layers.py", "dense_backward"),
                      ("tensorflow/layers.py", "dense_backward"),
-                     ("numpy/layers.py", "activation_backward"),
-                     ("tensorflow/layers.py", "activation_backward"),
+                     ("contracts/layers.py", "activation_backward_kernel"),
                      ("numpy/losses.py", "binary_cross_entropy_grad"),
                      ("contracts/mlp.py", "MLP.backward"),
                      ("testing/gradients.py", "numerical_gradient"),
                      ("testing/gradients.py", "rel_error")]),
     "matrix_notation": (3, [("numpy/linear.py", "linear_predict"),
                             ("numpy/linear.py", "linear_mse_grads"),
-                            ("numpy/linear.py", "linear_gradient_step"),
+                            ("contracts/linear.py", "linear_gradient_step_kernel"),
                             ("numpy/linear.py", "least_squares"),
                             ("numpy/linear.py", "standardize"),
                             ("numpy/linear.py", "LinearRegression._descend"),
@@ -110,6 +109,22 @@ CHAPTERS = {
 }
 LISTINGS = [(chapter, module, qualname)
             for chapter, (_, listings) in CHAPTERS.items() for module, qualname in listings]
+
+
+class TestListings:
+    def test_chapters_show_the_listings_listed_here(self):
+        """The chapters' listings of mlkit's code are those of CHAPTERS (read from the sources)."""
+        include = re.compile(
+            r"```\{literalinclude\} \.\./mlkit/([\w/]+\.py)\s*\n:pyobject: ([\w.]+)")
+        shown = {(chapter, module, qualname) for chapter in CHAPTERS
+                 for module, qualname in include.findall(
+                     (ROOT / "book" / f"{chapter}.md").read_text(encoding="utf-8"))}
+        assert shown == set(LISTINGS)
+
+    @pytest.mark.parametrize(("chapter", "module", "qualname"), LISTINGS)
+    def test_listing_names_a_def_of_its_file(self, chapter, module, qualname):
+        """Each listing's :pyobject: is a function or class (method) of the file it names."""
+        assert _source_of(module, qualname).startswith(("def ", "class "))
 
 
 class TestEveryChapter:

@@ -126,6 +126,16 @@ class TestLinkTable:
         assert used == {"mlkit.datasets.load_mnist", "mlkit.numpy.mlp.MLP"}
         assert taught == {"mlkit.numpy.mlp.MLP"}
 
+    def test_every_backend_function_is_a_target(self):
+        """The table, read from the sources, holds each public function where it is defined."""
+        import mlkit.numpy
+        import mlkit.tensorflow
+
+        targets = mlkit_links.api_targets(ROOT)
+        for backend in (mlkit.numpy, mlkit.tensorflow):
+            for name in backend.__all__:
+                assert f"{getattr(backend, name).__module__}.{name}" in targets[name], name
+
     def test_chapter_titles_of_a_module_docstring_become_links(self):
         """Each *Title* of the "Taught in" paragraph links its chapter, across line breaks."""
         titles = {"Neurons": "book/neurons", "Matrix notation": "book/matrix_notation"}
