@@ -7,6 +7,7 @@ second; what it records is the same for both, so the class report counts each
 mistake once, made by two students.
 """
 
+import json
 import re
 import shutil
 from html import unescape
@@ -14,8 +15,9 @@ from html import unescape
 import pytest
 from nbgrader.api import Gradebook
 
-from mlkit.grading import catalogues, notebooks
+from mlkit.grading import catalogues, notebooks, test_texts
 from mlkit.grading.checks import read_class
+from mlkit.grading.hidden import split
 from mlkit.grading.misconceptions import ranked
 from tests.autograding.conftest import ASSIGNMENT, mlkit_grade, submit
 from tests.autograding.test_feedback import RELU_FAILS_VISIBLE, STEP_FAILS_HIDDEN
@@ -45,6 +47,7 @@ def graded(released_course, tmp_path_factory):
     notebook = notebooks.read(path)
     notebook.metadata["mlkit"] = {"language": "ko"}
     notebooks.write(notebook, path)
+    _forge(submit(course, "forger_ko", ANSWERS))
     # A third student answers the Korean release itself, as released, with the reference.
     shutil.copytree(ROOT / "exercises" / "locales", course / "exercises" / "locales")
     korean = notebooks.read(ROOT / "exercises" / "ko" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
@@ -55,15 +58,42 @@ def graded(released_course, tmp_path_factory):
     assert mlkit_grade(course, "autograde").returncode == 0
     # The instructor comments on an answer of each careless student (a page's "Comments").
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
-        for student in ("careless_en", "careless_ko"):
+        for student in ("careless_en", "careless_ko", "forger_ko"):
             notebook = gradebook.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student)
             notebook.comments[0].manual_comment = COMMENT
         gradebook.db.commit()
     result = mlkit_grade(course, "feedback", ASSIGNMENT)
     assert result.returncode == 0, result.stderr[-3000:]
     pages = {student: _text(_html(course, student))
-             for student in ("careless_en", "careless_ko", "reference_ko")}
+             for student in ("careless_en", "careless_ko", "forger_ko", "reference_ko")}
     return course, pages
+
+
+FORGED = "FORGED-by-the-submission"
+
+
+def _forge(path):
+    """The careless Korean submission, with the metadata the grader reads forged in it: its own
+    translations of the test cells' texts (every one of them FORGED, in English and Korean),
+    each cell's record of its checks (all passed) and the notebook's record of its run."""
+    notebook = notebooks.read(path)
+    notebook.metadata["mlkit"] = {"language": "ko",
+                                  "execution": {"status": "died", "reason": FORGED}}
+    notebook.metadata[test_texts.METADATA_KEY] = {
+        english: {"en": FORGED, "ko": FORGED} for english in _check_names()}
+    source = notebooks.read(ROOT / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
+    hidden = {cell.metadata["nbgrader"]["grade_id"]: split(cell.source).names
+              for cell in source.cells if cell.metadata.get("nbgrader", {}).get("grade")}
+    forged = 0
+    for cell in notebook.cells:
+        nbgrader = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" or nbgrader.get("grade"):
+            names = hidden.get(nbgrader.get("grade_id")) or ["every check of this cell"]
+            cell.metadata["mlkit"] = {"failure": None, "checks": [
+                {"name": name, "passed": True} for name in names]}
+            forged += 1
+    assert forged >= 3 and len(notebook.metadata[test_texts.METADATA_KEY]) >= 10
+    notebooks.write(notebook, path)
 
 
 def _html(course, student):
@@ -175,12 +205,45 @@ def test_records_are_the_same_in_both_languages(graded):
 
 
 def test_one_mistake_counted_once_for_two_students(graded):
-    """The class report counts each mistake once, made by both students, whatever their language."""
+    """The class report counts each mistake once, made by every careless student, whatever their
+    language (the one who forged the records of passed checks too)."""
     course, _ = graded
+    careless = ["careless_en", "careless_ko", "forger_ko"]
     found = {item.text: item.students for item in ranked(read_class(course))[ASSIGNMENT]}
-    assert found["relu(x) = max(0, x), not |x|"] == ["careless_en", "careless_ko"]
-    assert found[f"failed: {STEP}"] == ["careless_en", "careless_ko"]
-    assert all(students == ["careless_en", "careless_ko"] for students in found.values()), found
+    assert found["relu(x) = max(0, x), not |x|"] == careless
+    assert found[f"failed: {STEP}"] == careless
+    assert all(students == careless for students in found.values()), found
+
+
+def _all_grades(course, student):
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        notebook = gradebook.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student)
+        return {grade.name: grade.score for grade in notebook.grades}
+
+
+def test_forged_metadata_changes_nothing(graded):
+    """A submission that brings its own translations of the test cells' texts, records of passed
+    checks and a record of its run is graded, told and recorded as the same answers without
+    them: the translations are the course's, the records the checker's."""
+    course, pages = graded
+    assert _all_grades(course, "forger_ko") == _all_grades(course, "careless_ko")
+    assert _all_grades(course, "careless_ko") == _all_grades(course, "careless_en")
+    assert pages["forger_ko"] == pages["careless_ko"]
+    assert FORGED not in pages["forger_ko"]
+    names = _check_names()
+    assert f"[{ko('failed')}] {names[STEP]}: " in pages["forger_ko"]
+
+    def autograded(student):
+        notebook = notebooks.read(course / "autograded" / student / ASSIGNMENT /
+                                  f"{ASSIGNMENT}.ipynb")
+        return notebook, [cell.metadata.get("mlkit") for cell in notebook.cells]
+
+    forged, forged_records = autograded("forger_ko")
+    careless, careless_records = autograded("careless_ko")
+    assert forged_records == careless_records
+    assert FORGED not in json.dumps(forged)
+    assert forged.metadata["mlkit"] == careless.metadata["mlkit"] == {"language": "ko"}
+    assert test_texts.METADATA_KEY not in forged.metadata
 
 
 # nbgrader's feedback page: its own words, around the notebook.
