@@ -18,6 +18,7 @@ from pathlib import Path
 import nbformat
 from nbgrader.preprocessors import Execute
 
+from mlkit.grading.test_texts import in_kernel
 from mlkit.messages.language import VARIABLE as LANGUAGE
 
 __all__ = ["CellRun", "asks_for_input", "own_files", "run"]
@@ -100,7 +101,7 @@ def _seconds(cell):
     return (parse(end.replace("Z", "+00:00")) - parse(start.replace("Z", "+00:00"))).total_seconds()
 
 
-def run(notebook, timeout, *, language=None):
+def run(notebook, timeout, *, language=None, texts=None):
     """Execute a copy of ``notebook`` in a fresh kernel, in an empty folder.
 
     Args:
@@ -108,6 +109,10 @@ def run(notebook, timeout, *, language=None):
         timeout: each cell's time limit in seconds, as the grader's ``Execute.timeout``.
         language: the language of the checks' messages in the kernel (``MLKIT_LANG``
             there), or None to leave the environment's choice.
+        texts: the translations of the test cells' texts (``{English: {language:
+            translation}}``, :mod:`mlkit.grading.test_texts`), or None: with them the
+            test cells say their texts in the kernel's language, as the grader's checker
+            does (:func:`mlkit.grading.test_texts.in_kernel`).
 
     Returns:
         ``(executed notebook, list of CellRun for its code cells, seconds in all)``.
@@ -116,6 +121,9 @@ def run(notebook, timeout, *, language=None):
     for cell in executed.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
+            nbgrader = cell.get("metadata", {}).get("nbgrader", {})
+            if texts and nbgrader.get("grade") and not nbgrader.get("solution"):
+                cell.source = in_kernel(cell.source, texts)
     folder = Path(tempfile.mkdtemp(prefix="mlkit-check-"))
     # the kernel inherits this process's environment
     settings = {RUNNING: "1", **({LANGUAGE: language} if language else {})}
