@@ -220,7 +220,13 @@ def execution_key(student, assignment, notebook, nb):
 
 
 class PooledExecute(NbGraderPreprocessor):
-    """nbgrader's ``Execute`` step, run on a sandboxed, pre-warmed worker of the run's pool."""
+    """nbgrader's ``Execute`` step, run on a sandboxed, pre-warmed worker of the run's pool.
+
+    The records it leaves in the notebook are the grader's: each cell's checks
+    (``mlkit`` in its metadata) and how the run ended (``mlkit.execution`` in the
+    notebook's); what a submission held under those keys is dropped, as are its
+    own translations of the test cells' texts (the checker had the course's).
+    """
 
     run = Instance(GradingRun, help="The autograde run this step belongs to.").tag(config=True)
 
@@ -234,16 +240,24 @@ class PooledExecute(NbGraderPreprocessor):
                                          names.get("assignment"), names.get("notebook"))
             future = self.run.pool.grade([executed], timeout=self.run.timeout)[0]
         outputs, status, reason = future.result()
+        for cell in nb.cells:  # what a cell's checks did is the checker's record, never the
+            cell.metadata.pop("mlkit", None)  # submission's own
+        nb.metadata.pop(test_texts.METADATA_KEY, None)  # the checker had the course's (attach)
         for cell, (cell_outputs, count, metadata) in zip(
                 [c for c in nb.cells if c.cell_type == "code"], outputs, strict=True):
             cell.outputs = [nbformat.from_dict(o) for o in cell_outputs]
             cell.execution_count = count
             if metadata:  # the checker's results, as data (mlkit.grading.sandbox.execute)
                 cell.metadata["mlkit"] = nbformat.from_dict(metadata)
+        # How the run ended is the grader's record too; beside it, what the release put there
+        # (its language).
+        release = nb.metadata.get("mlkit")
+        release = {key: value for key, value in release.items() if key != "execution"} \
+            if isinstance(release, dict) else {}
         if status != "ok":  # graded on the cells that completed; the reason stays with the grade
-            # beside what the release put there (its language)
-            nb.metadata.setdefault("mlkit", {})["execution"] = {"status": status,
-                                                                "reason": reason}
+            release["execution"] = {"status": status, "reason": reason}
+        if release or "mlkit" in nb.metadata:
+            nb.metadata["mlkit"] = nbformat.from_dict(release)
         return nb, resources
 
 

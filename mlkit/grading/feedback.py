@@ -33,6 +33,7 @@ from traitlets import Unicode
 from mlkit.grading import catalogues, test_texts
 from mlkit.grading.catalogues import cell_context
 from mlkit.grading.course import course_config
+from mlkit.grading.feedback_page import TEMPLATE_DIR, TEMPLATE_FILE, PageWords
 from mlkit.grading.hidden import split
 from mlkit.grading.translate import translate_cell
 from mlkit.grading.translations import catalogue_path
@@ -197,13 +198,21 @@ class TranslateTextCells(NbGraderPreprocessor):
 
 
 def feedback_config(course):
-    """The course's nbgrader config, with :class:`HideHiddenTests` in the feedback converter."""
+    """The course's nbgrader config, with :class:`HideHiddenTests` in the feedback converter,
+    and its page's words in the submission's language (:mod:`mlkit.grading.feedback_page`)."""
+    import nbgrader
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from nbgrader.preprocessors import GetGrades
 
     config = course_config(course)
     config.GenerateFeedback.preprocessors = [GetGrades, TranslateTextCells, HideHiddenTests,
-                                             CSSHTMLHeaderPreprocessor]
+                                             PageWords, CSSHTMLHeaderPreprocessor]
+    # nbgrader's template "feedback" (its folder, as nbgrader sets it when not configured), with
+    # mlkit's file beside it, which extends it.
+    stock = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates"
+    config.HTMLExporter.template_name = "feedback"
+    config.HTMLExporter.extra_template_basedirs = [str(stock), str(TEMPLATE_DIR)]
+    config.HTMLExporter.template_file = TEMPLATE_FILE
     release = config.CourseDirectory.get("release_directory", "release")
     config.TranslateTextCells.release = str(Path(course).resolve() / release)
     config.HideHiddenTests.release = str(Path(course).resolve() / release)

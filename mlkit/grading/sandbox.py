@@ -515,7 +515,8 @@ def execute(notebook, worker, *, timeout=120, files=None):
     from mlkit.grading.test_texts import METADATA_KEY
     from mlkit.messages.language import of_submission
 
-    texts = notebook["metadata"].pop(METADATA_KEY, None)  # the grader's (attach_texts)
+    # the grader's (test_texts.attach); a notebook given as bare cells has none
+    texts = notebook.get("metadata", {}).pop(METADATA_KEY, None)
     results, status, reason = worker.run(_cells(notebook), timeout=timeout, files=files,
                                          language=of_submission(notebook), texts=texts)
     for index, cell in enumerate(notebook["cells"]):
@@ -526,8 +527,10 @@ def execute(notebook, worker, *, timeout=120, files=None):
                 "execution_count": None}
             cell["outputs"] = result["outputs"]
             cell["execution_count"] = result["execution_count"]
+            # the checks' records are the checker's, never what the notebook held
+            cell.setdefault("metadata", {}).pop("mlkit", None)
             if result.get("checks") or result.get("failure"):
-                cell.setdefault("metadata", {})["mlkit"] = {
+                cell["metadata"]["mlkit"] = {
                     "checks": result.get("checks", []), "failure": result.get("failure")}
     return status, reason
 

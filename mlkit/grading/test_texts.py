@@ -30,18 +30,20 @@ Example:
 """
 
 import ast
+import json
 import string
 from pathlib import Path
 
 from mlkit.messages import current
 from mlkit.messages.text import Text, translated
 
-__all__ = ["CONTEXT", "METADATA_KEY", "NAMESPACE_KEY", "Texts", "attach", "fields", "messages",
-           "msgid", "table", "texts", "translate"]
+__all__ = ["CONTEXT", "METADATA_KEY", "NAMESPACE_KEY", "Texts", "attach", "fields", "in_kernel",
+           "messages", "msgid", "released", "table", "texts", "translate"]
 
 CONTEXT = "{notebook}:test cells"
 NAMESPACE_KEY = "__mlkit_texts__"
-# Where the grader hands the translations to the checker, in the notebook it executes.
+# Where the grader hands the translations to the checker, in the notebook it executes; and
+# where a translated release keeps those of its visible test code, for mlkit-check.
 METADATA_KEY = "mlkit_test_texts"
 
 # Calls whose first argument is a name, and keywords that are names or sentences.
@@ -238,6 +240,70 @@ def table(release_dir, assignment, notebook_name):
                     and not message.fuzzy and isinstance(message.id, str):
                 result.setdefault(message.id, {})[language] = message.string
     return result
+
+
+def released(notebook, notebook_name, catalog, language):
+    """The translations of the texts a released notebook's test cells hold, for its metadata.
+
+    Only the texts of the release's own (visible) test code: the hidden tests'
+    texts are in the catalogue but not in the release, and stay out of it.
+
+    Args:
+        notebook: the English release.
+        notebook_name: its file's stem.
+        catalog: a Babel ``Catalog`` of ``language`` (fuzzy and empty entries are left out).
+        language: the catalogue's language.
+
+    Returns:
+        ``{English: {language: translation}}``, as :func:`table`.
+
+    Example:
+        >>> import nbformat
+        >>> from babel.messages.catalog import Catalog
+        >>> cell = nbformat.v4.new_code_cell('with check("f(x)"):\\n    pass',
+        ...                                  metadata={"nbgrader": {"grade": True}})
+        >>> catalog = Catalog(locale="ko")
+        >>> _ = catalog.add("f(x)", "x의 f", context="a:test cells")
+        >>> released(nbformat.v4.new_notebook(cells=[cell]), "a", catalog, "ko")
+        {'f(x)': {'ko': 'x의 f'}}
+    """
+    context = CONTEXT.format(notebook=notebook_name)
+    found = {}
+    for text, _ in messages(notebook):
+        message = catalog.get(text, context=context)
+        if message is not None and message.string and not message.fuzzy:
+            found[text] = {language: message.string}
+    return found
+
+
+def in_kernel(source, translations):
+    """A test cell's code that says its texts as the checker does, to run in a Jupyter kernel.
+
+    The code is rewritten as :func:`translate` does, after a first line that
+    makes the :class:`Texts` of the cell's texts (from ``translations``, as
+    :func:`table` gives) in the kernel; it needs mlkit there, as the test
+    cells do. Code that does not parse, or holds no text, is returned as it is.
+
+    Example:
+        >>> code = in_kernel('print("done")', {"done": {"ko": "끝났습니다"}})
+        >>> from mlkit.messages import using
+        >>> with using("ko"):
+        ...     exec(code, {})
+        끝났습니다
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return source
+    found = [msgid(node) for node, _ in texts(tree)]
+    if not found:
+        return source
+    used = {text: {language: said for language, said in translations[text].items()
+                   if isinstance(language, str) and isinstance(said, str)}
+            for text in found if isinstance(translations.get(text), dict)}
+    setup = (f"{NAMESPACE_KEY} = __import__('mlkit.grading.test_texts', fromlist=['Texts'])"
+             f".Texts(__import__('json').loads({json.dumps(used, ensure_ascii=False)!r}))")
+    return setup + "\n" + ast.unparse(translate(tree))
 
 
 def attach(notebook, release_dir, assignment, notebook_name):

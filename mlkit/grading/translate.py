@@ -15,13 +15,18 @@ untouched Korean release as untouched. When grading, nbgrader puts the
 gradebook's (English) text back in place of any locked cell's, which changes
 no score. The release record that ``mlkit-check`` compares with
 (``metadata["mlkit_release"]``) is made again for the translated cells, and the
-notebook's metadata says its language: ``{"mlkit": {"language": "ko"}}``.
+notebook's metadata says its language: ``{"mlkit": {"language": "ko"}}``. It
+also holds the translations of the texts of its test cells' visible code
+(``metadata["mlkit_test_texts"]``, :func:`mlkit.grading.test_texts.released`),
+so that ``mlkit-check`` says them in the release's language; the grader uses
+the course's catalogues instead (:func:`mlkit.grading.test_texts.attach`).
 """
 
 import copy
 
 from nbgrader import utils
 
+from mlkit.grading import test_texts
 from mlkit.grading.catalogues import blocks, cell_context
 from mlkit.grading.release import METADATA_KEY, record
 
@@ -107,6 +112,10 @@ def translate_notebook(notebook, notebook_name, catalog, *, language):
             nbgrader["checksum"] = utils.compute_checksum(cell)
     translated.metadata[LANGUAGE_KEY] = {**translated.metadata.get(LANGUAGE_KEY, {}),
                                          "language": language}
+    translated.metadata.pop(test_texts.METADATA_KEY, None)
+    said = test_texts.released(notebook, notebook_name, catalog, language)
+    if said:  # for mlkit-check, which runs the test cells in the student's kernel
+        translated.metadata[test_texts.METADATA_KEY] = said
     released = translated.metadata.get(METADATA_KEY)
     if released:
         translated.metadata[METADATA_KEY] = record(

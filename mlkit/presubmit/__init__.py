@@ -34,6 +34,7 @@ import nbformat
 
 from mlkit.grading.details import Details
 from mlkit.grading.release import METADATA_KEY, record
+from mlkit.grading.test_texts import METADATA_KEY as TEXTS_KEY
 from mlkit.messages import shown, tr, translated, using
 from mlkit.messages.kernel import notebook_path
 from mlkit.messages.language import choose
@@ -187,7 +188,10 @@ def check_notebook(path, *, release=None, timeout=None, kernel_output=None):
                                "grader will not have: only the notebook is submitted.",
                                number=index + 1, file=name))
 
-    _, runs, seconds = run(notebook, timeout, language=language, kernel_output=kernel_output)
+    # the translated release's own translations of its test cells' texts (mlkit.grading.translate)
+    texts = notebook.metadata.get(TEXTS_KEY)
+    _, runs, seconds = run(notebook, timeout, language=language, kernel_output=kernel_output,
+                           texts=texts if isinstance(texts, dict) else None)
     for cell_run in runs:
         ename, evalue = cell_run.error or (None, None)
         # nbgrader interrupts a cell at its time limit: it ends in KeyboardInterrupt.

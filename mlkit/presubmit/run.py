@@ -22,6 +22,7 @@ from jupyter_core.utils import run_sync
 from nbgrader.preprocessors import Execute
 from traitlets import Any
 
+from mlkit.grading.test_texts import in_kernel
 from mlkit.messages.language import VARIABLE as LANGUAGE
 
 __all__ = ["CellRun", "asks_for_input", "own_files", "run"]
@@ -118,7 +119,7 @@ def _seconds(cell):
     return (parse(end.replace("Z", "+00:00")) - parse(start.replace("Z", "+00:00"))).total_seconds()
 
 
-def run(notebook, timeout, *, language=None, kernel_output=None):
+def run(notebook, timeout, *, language=None, kernel_output=None, texts=None):
     """Execute a copy of ``notebook`` in a fresh kernel, in an empty folder.
 
     Args:
@@ -128,6 +129,10 @@ def run(notebook, timeout, *, language=None, kernel_output=None):
             there), or None to leave the environment's choice.
         kernel_output: a file (opened for writing) for what the kernel process
             itself prints on its stdout and stderr, or None for this process's.
+        texts: the translations of the test cells' texts (``{English: {language:
+            translation}}``, :mod:`mlkit.grading.test_texts`), or None: with them the
+            test cells say their texts in the kernel's language, as the grader's checker
+            does (:func:`mlkit.grading.test_texts.in_kernel`).
 
     Returns:
         ``(executed notebook, list of CellRun for its code cells, seconds in all)``.
@@ -136,6 +141,9 @@ def run(notebook, timeout, *, language=None, kernel_output=None):
     for cell in executed.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
+            nbgrader = cell.get("metadata", {}).get("nbgrader", {})
+            if texts and nbgrader.get("grade") and not nbgrader.get("solution"):
+                cell.source = in_kernel(cell.source, texts)
     folder = Path(tempfile.mkdtemp(prefix="mlkit-check-"))
     # the kernel inherits this process's environment
     # TensorFlow's C++ start-up lines at the grader's level: errors only

@@ -46,12 +46,24 @@ def student_elsewhere():
 
 _MLKIT_DIR = str(Path(__file__).resolve().parent.parent) + os.sep
 _TESTING_DIR = str(Path(__file__).resolve().parent) + os.sep
+# What a test cell calls to say its words, not an implementation of the course: the messages,
+# and the test cells' texts when mlkit-check says them in the student's language.
+_WORDS = (_MLKIT_DIR + "messages" + os.sep, _MLKIT_DIR + os.path.join("grading", "test_texts.py"))
 
 
 def _is_mlkit_implementation(filename):
-    """True for a file of the mlkit package other than mlkit.testing."""
+    """True for a file of the mlkit package other than mlkit.testing and the words' modules.
+
+    Example:
+        >>> import mlkit.numpy, mlkit.messages.text
+        >>> _is_mlkit_implementation(mlkit.numpy.__file__)
+        True
+        >>> _is_mlkit_implementation(mlkit.messages.text.__file__)
+        False
+    """
     path = os.path.realpath(filename)
-    return path.startswith(_MLKIT_DIR) and not path.startswith(_TESTING_DIR)
+    return (path.startswith(_MLKIT_DIR) and not path.startswith(_TESTING_DIR)
+            and not path.startswith(_WORDS))
 
 
 def _qualified_name(code):
@@ -68,7 +80,8 @@ def no_mlkit_calls(part, *, allow=()):
 
     Every Python-level call made while the block runs is watched (with
     ``sys.setprofile``). A call into a file of the mlkit package, other than
-    :mod:`mlkit.testing`, fails the check when the block ends, naming the
+    :mod:`mlkit.testing` and the modules that say its words (:mod:`mlkit.messages`,
+    :mod:`mlkit.grading.test_texts`), fails the check when the block ends, naming the
     function that was called. Calls made from inside a function listed in
     ``allow`` are not watched: pass the reference implementations a test has
     put in place with :func:`substitute`.

@@ -244,6 +244,27 @@ class TestKoreanRelease:
         assert strip == [{k: v for k, v in c.items() if k != "checksum"}
                          for c in record_ko["cells"]]
 
+    def test_test_texts_of_the_visible_code_only(self, assignment):
+        """The Korean release carries, for mlkit-check, the catalogue's translation of each text of
+        its test cells' visible code, and nothing of the hidden tests' texts."""
+        english, korean = _release(assignment), _release(assignment, LANGUAGE)
+        source = nbformat.read(str(ROOT / "solutions" / assignment / f"{assignment}.ipynb"),
+                               as_version=4)
+        visible = {text for text, _ in test_texts.messages(english)}
+        hidden = {text for text, _ in test_texts.messages(source)} - visible
+        catalog = catalogues.read(translations.catalogue_path(RELEASE, LANGUAGE, assignment),
+                                  locale=LANGUAGE)
+        context = test_texts.CONTEXT.format(notebook=assignment)
+        expected = {}
+        for message in catalog:
+            if message.context == context and message.id in visible and message.string \
+                    and not message.fuzzy:
+                expected[message.id] = {LANGUAGE: message.string}
+        carried = korean.metadata[test_texts.METADATA_KEY]
+        assert carried == expected and len(carried) >= 3
+        assert hidden and not set(carried) & hidden
+        assert test_texts.METADATA_KEY not in english.metadata
+
     def test_untouched_korean_release_passes_nbgrader_and_mlkit_check(self, assignment):
         """No locked cell reads as edited: not to `nbgrader validate`, not to `mlkit-check`."""
         korean = _release(assignment, LANGUAGE)

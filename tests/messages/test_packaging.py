@@ -25,7 +25,8 @@ def test_installed_wheel_says_korean(tmp_path):
                    capture_output=True, timeout=600)
     wheel = next(wheels.glob("mlkit-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert {"mlkit/locales/mlkit.pot", "mlkit/locales/ko/LC_MESSAGES/mlkit.po"} <= names
+    assert {"mlkit/locales/mlkit.pot", "mlkit/locales/ko/LC_MESSAGES/mlkit.po",
+            "mlkit/grading/templates/feedback/translated.html.j2"} <= names
     target = tmp_path / "installed"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--target",
                     str(target), str(wheel)], check=True, env=tool_env(), capture_output=True,

@@ -287,3 +287,37 @@ def test_command_line_prints_its_own_lines_only(tmp_path):
     details = log.read_text()
     assert "MissingIDFieldWarning" in details  # nbformat, reading the notebook
     assert "IPKernelApp" in details  # the kernel's own stderr
+
+
+def _test_cell_texts_in_korean():
+    """English -> Korean of the assignment's test cells' texts, from its catalogue."""
+    from mlkit.grading import catalogues
+
+    catalog = catalogues.read(ROOT / "exercises" / "locales" / "ko" / "LC_MESSAGES" /
+                              f"{ASSIGNMENT}.po", locale="ko")
+    return {m.id: m.string for m in catalog
+            if m.context == f"{ASSIGNMENT}:test cells" and m.string and not m.fuzzy}
+
+
+def test_korean_release_says_the_test_cells_texts_in_korean(tmp_path, no_language_asked):
+    """mlkit-check on the Korean release itself says the test cells' check names and hints in
+    Korean, as the grader does, and fails only the parts the wrong answer fails."""
+    korean = notebooks.read(ROOT / "exercises" / "ko" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
+    source = notebooks.read(ROOT / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
+    path = _write(notebooks.make_submission(
+        korean, {**notebooks.reference_answers(source), "softmax": WRONG_AXIS}), tmp_path)
+    result = subprocess.run([sys.executable, "-m", "mlkit.presubmit", str(path)],
+                            env={k: v for k, v in tool_env().items() if k != "MLKIT_LANG"},
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 1, result.stderr[-3000:]
+    lines = {line.split(" (")[0].split("] ")[-1]: line for line in result.stdout.splitlines()
+             if line.startswith("  [")}
+    names = _test_cell_texts_in_korean()
+    rows, stable = "softmax(X) for X of shape (2, 3)", "softmax(X) for scores of +-1000"
+    hint = "subtract the largest score of each row before np.exp: x - max(x) <= 0."
+    assert names[rows] != rows and names[stable] != stable and names[hint] != hint
+    assert f"CheckError: {names[rows]} " in lines["softmax_rows"]
+    assert names[stable] in lines["softmax_stable"] and names[hint] in lines["softmax_stable"]
+    assert rows not in result.stdout and stable not in result.stdout and hint not in result.stdout
+    failed = {part for part, line in lines.items() if line.startswith("  [FAIL]")}
+    assert failed == {"softmax_rows", "softmax_stable"}, result.stdout

@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 
 import mlkit.numpy
+from mlkit.grading.test_texts import Texts
+from mlkit.messages import using
 from mlkit.testing import no_mlkit_calls, no_overflow, own_work, substitute
 
 
@@ -34,6 +36,29 @@ class TestNoMlkitCalls:
         with no_mlkit_calls("relu"):
             result = own_relu(np.array([-1.0, 2.0]))
         np.testing.assert_array_equal(result, [0.0, 2.0])
+
+    def test_the_test_cells_words_pass(self):
+        """A test cell's texts said in the block (mlkit-check's rewrite of it) are not mlkit's
+        implementations: a check named in Korean inside the block passes."""
+        texts = Texts({"relu(x) for {n} values": {"ko": "값 {n}개에 대한 relu(x)"}})
+        with no_mlkit_calls("relu"), using("ko"):
+            name = texts.name("relu(x) for {n} values", (2,))
+            said = texts.said("relu(x) for {n} values", (2,))
+            own_relu(np.array([-1.0, 2.0]))
+        assert (name, said) == ("relu(x) for 2 values", "값 2개에 대한 relu(x)")
+
+    def test_a_call_hidden_in_a_text_s_field_fails(self):
+        """A value whose formatting calls mlkit's relu, formatted by the texts' code, is caught:
+        what the words' modules call is watched."""
+        class Sneaky:
+            def __format__(self, spec):
+                return str(mlkit.numpy.relu(np.array([-1.0, 2.0])))
+
+        with (
+            pytest.raises(AssertionError, match=r"mlkit\.contracts\.activations\.relu"),
+            no_mlkit_calls("relu"),
+        ):
+            Texts({}).said("{x}", (Sneaky(),))
 
     def test_direct_call_fails_naming_the_function(self):
         """Calling mlkit.numpy.relu in the block fails, naming the contract of relu it enters."""
