@@ -248,8 +248,9 @@ NOT_SHUFFLED = Mistake(
     _MISTAKES)
 SAME_ORDER = Mistake(
     "mnist/same-order",
-    tr("the generator was made anew in every epoch, so every epoch has the same order: make rng "
-       "= np.random.default_rng(seed) once, before the first epoch"),
+    tr("every epoch has the same order: either the generator was made anew in every epoch, or "
+       "the order was drawn once, before the loop; make rng = np.random.default_rng(seed) once, "
+       "before the first epoch, and draw order = rng.permutation(n) at the start of every epoch"),
     _MISTAKES)
 LAST_BATCH_SKIPPED = Mistake(
     "mnist/last-batch-skipped",
