@@ -142,6 +142,11 @@ LAST_EPOCH_MISSING = Mistake(
     "perceptron/last-epoch-missing",
     tr("the epoch without a mistake, the one that ends training, is missing from errors"),
     _TRAINING)
+TOO_FEW_EPOCHS = Mistake(
+    "perceptron/too-few-epochs",
+    tr("one epoch too few: with mistakes in every epoch, training runs all num_epochs epochs, "
+       "range(num_epochs)"),
+    _TRAINING)
 COUNTS_END_OF_EPOCH = Mistake(
     "perceptron/counts-end-of-epoch",
     tr("errors counts the mistakes of the weights at the end of each epoch; count the updates "
@@ -171,10 +176,15 @@ def train_perceptron_errors(X, y, lr=1.0, num_epochs=20):
     # A running total stops training only while it is still 0: before the first mistake.
     totals = np.cumsum(all_epochs, dtype=float)
     end = int(np.argmax(totals == 0)) + 1 if (totals == 0).any() else len(totals)
-    return {
+    wrong = {
         NO_EARLY_STOP: all_epochs,
         COUNT_NOT_RESET: totals[:end],
-        LAST_EPOCH_MISSING: updates[:-1],
         COUNTS_END_OF_EPOCH: np.array(wrong_after[:stop], dtype=float),
         COUNTS_RIGHT: n - all_epochs,
     }
+    # A list one short lacks the epoch without a mistake only if training ended with one.
+    if len(updates) and updates[-1] == 0:
+        wrong[LAST_EPOCH_MISSING] = updates[:-1]
+    elif len(updates):
+        wrong[TOO_FEW_EPOCHS] = _train(X, y, lr, num_epochs - 1).losses
+    return wrong
