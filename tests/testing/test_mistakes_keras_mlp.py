@@ -147,6 +147,15 @@ class TestEachMistakeIsNamed:
         found = mistakes.model_mistakes(model, task="binary", n_outputs=1)
         assert len(found) == 3, found
 
+    def test_a_two_unit_softmax_for_yes_or_no_is_not_told_about_several_labels(self):
+        """A yes/no task has one label: the advice on its softmax must not speak of several."""
+        model = sequential(4, dense(2, "softmax"), "binary_crossentropy")
+        found = mistakes.model_mistakes(model, task="binary", n_outputs=1)
+        assert len(found) == 2, found  # the number of units, and the activation
+        assert not any("several labels" in message for message in found), found
+        assert any("a softmax over 2 units for one yes/no answer" in message
+                   for message in found), found
+
     def test_no_dense_layer(self):
         """A model without Dense layers is told to add them."""
         model = keras.Sequential([keras.Input(shape=(4, 4)), keras.layers.Flatten()])

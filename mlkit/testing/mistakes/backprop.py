@@ -17,8 +17,10 @@ import numpy as np
 
 from mlkit.messages import tr
 from mlkit.numpy import activations as right
+from mlkit.numpy.layers import ACTIVATIONS
 from mlkit.testing.book import Mistake, Section, explained_in
-from mlkit.testing.mistakes._common import f64, possible, quiet
+from mlkit.testing.mistakes._common import f64, possible
+from mlkit.testing.mistakes._training import gradient_step, train
 
 _ACTIVATIONS = Section("backprop", "backprop-activations")
 _DENSE = Section("backprop", "backprop-dense")
@@ -266,28 +268,22 @@ def numerical_gradient(f, x, eps=1e-5):
     }
 
 
-def _train_losses(X, y, params, activation, lr, num_epochs, *, sign=1.0, update_bias=True):
-    """Full-batch gradient descent on a one-hidden-layer network, with the mistakes' switches."""
-    (W1, b1), (W2, b2) = ((f64(W), f64(b)) for W, b in params)
-    X, y = f64(X), f64(y)
-    forward = {"sigmoid": sigmoid, "tanh": np.tanh, "relu": lambda Z: np.maximum(Z, 0.0)}
-    derivative = {"sigmoid": lambda Z: sigmoid(Z) * (1.0 - sigmoid(Z)),
-                  "tanh": lambda Z: 1.0 - np.tanh(Z) ** 2,
-                  "relu": lambda Z: (Z > 0).astype(float)}
-    losses = []
-    for _ in range(num_epochs):
+def _loss_and_grads(activation):
+    """The mean binary cross-entropy of a one-hidden-layer network and its gradients."""
+    forward, derivative = ACTIVATIONS[activation]
+
+    def loss_and_grads(params, X, y):
+        W1, b1, W2, b2 = (params[name] for name in ("W1", "b1", "W2", "b2"))
         Z1 = X @ W1 + b1
-        H = forward[activation](Z1)
+        H = forward(Z1)
         logits = H @ W2 + b2
-        losses.append(float(np.mean(np.logaddexp(0.0, logits) - y * logits)))
+        loss = float(np.mean(np.logaddexp(0.0, logits) - y * logits))
         dlogits = (sigmoid(logits) - y) / y.size
-        dW2, db2, dH = H.T @ dlogits, dlogits.sum(axis=0), dlogits @ W2.T
-        dZ1 = dH * derivative[activation](Z1)
-        dW1, db1 = X.T @ dZ1, dZ1.sum(axis=0)
-        W1, W2 = W1 - sign * lr * dW1, W2 - sign * lr * dW2
-        if update_bias:
-            b1, b2 = b1 - sign * lr * db1, b2 - sign * lr * db2
-    return np.array(losses)
+        dZ1 = (dlogits @ W2.T) * derivative(Z1)
+        return loss, {"W1": X.T @ dZ1, "b1": dZ1.sum(axis=0),
+                      "W2": H.T @ dlogits, "b2": dlogits.sum(axis=0)}
+
+    return loss_and_grads
 
 
 UPHILL = Mistake(
@@ -320,13 +316,15 @@ def train_mlp_losses(X, y, params, *, activation, lr, num_epochs):
     Returns:
         A mapping from the description of a mistake to the losses of shape (num_epochs,).
     """
-    def run(**switches):
-        return _train_losses(X, y, params, activation, lr, num_epochs, **switches)
+    (W1, b1), (W2, b2) = ((f64(W), f64(b)) for W, b in params)
+    start = {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
 
-    with quiet():  # gradient ascent may overflow
-        return {
-            UPHILL: run(sign=-1.0),
-            BIASES_FIXED: run(update_bias=False),
-            LR_IGNORED: _train_losses(
-                X, y, params, activation, 1.0, num_epochs),
-        }
+    def run(rate=lr, ascend=False, **mistake):
+        step = gradient_step(_loss_and_grads(activation), rate, ascend=ascend)
+        return train(step, start, f64(X), f64(y), num_epochs, **mistake).losses
+
+    return {
+        UPHILL: run(ascend=True),
+        BIASES_FIXED: run(update=("W1", "W2")),
+        LR_IGNORED: run(rate=1.0),
+    }

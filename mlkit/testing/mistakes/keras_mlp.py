@@ -162,6 +162,9 @@ def _activation_mistake(task, activation, units):
     if activation == "softmax" and units == 1:
         return shown("softmax output with binary_crossentropy: the softmax of a single unit is "
                    "always 1.0, so the model cannot learn anything. Use activation='sigmoid'")
+    if activation == "softmax" and task == "binary":
+        return shown("a softmax over %(units)s units for one yes/no answer: a single unit with "
+                   "activation='sigmoid' gives the probability of 'yes'", units=units)
     if activation == "softmax":
         return shown("a softmax output makes the labels compete (their probabilities sum to 1), "
                    "but one example can have several labels: use activation='sigmoid'")

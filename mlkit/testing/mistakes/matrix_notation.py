@@ -19,6 +19,7 @@ import numpy as np
 from mlkit.messages import shown, tr
 from mlkit.testing.book import Mistake, Section, explained_in, section_url
 from mlkit.testing.mistakes._common import f64, quiet
+from mlkit.testing.mistakes._training import gradient_step, train
 
 _LECTURE = Section("matrix_notation", "matrix-notation-lecture")
 _REGRESSION = Section("matrix_notation", "matrix-notation-regression")
@@ -205,23 +206,18 @@ def linear_gradient_step(X, y, W, b, lr):
     }
 
 
-def _train(X, y, lr, num_epochs, *, start=0.0, update_b=True, epochs_offset=0):
-    """Gradient descent from ``start`` with the switches the training mistakes need.
+def _loss_and_grads(params, X, y):
+    """The mean squared error of ``XW + b`` and its gradients."""
+    W, b = params["W"], params["b"]
+    _, dW, db = _grads(X, y, W, b)
+    return float(np.mean((X @ W + b - y) ** 2)), {"W": dW, "b": db}
 
-    Returns ``(W, b, losses_before, losses_after)``.
-    """
+
+def _train(X, y, lr, num_epochs, *, start=0.0, **mistake):
+    """Gradient descent from parameters all equal to ``start``, with a mistake's switches."""
     X, y = f64(X), f64(y)
-    W = np.full((X.shape[1], y.shape[1]), start)
-    b = np.full(y.shape[1], start)
-    before, after = [], []
-    with quiet():
-        for _ in range(max(num_epochs + epochs_offset, 0)):
-            before.append(float(np.mean((X @ W + b - y) ** 2)))
-            _, dW, db = _grads(X, y, W, b)
-            W = W - lr * dW
-            b = b - lr * db if update_b else b
-            after.append(float(np.mean((X @ W + b - y) ** 2)))
-    return W, b, before, after
+    params = {"W": np.full((X.shape[1], y.shape[1]), start), "b": np.full(y.shape[1], start)}
+    return train(gradient_step(_loss_and_grads, lr), params, X, y, num_epochs, **mistake)
 
 
 TRAIN_FROM_ONES = Mistake(
@@ -245,15 +241,15 @@ TRAIN_TOO_MANY = Mistake(
 @explained_in("matrix_notation", "matrix-notation-regression")
 def train_linear_regression(X, y, lr, num_epochs):
     """Mistakes in the ``(W, b)`` of ``train_linear_regression(X, y, lr, num_epochs)``."""
-    W_ones, b_ones, _, _ = _train(X, y, lr, num_epochs, start=1.0)
-    W_no_b, b_no_b, _, _ = _train(X, y, lr, num_epochs, update_b=False)
-    W_short, b_short, _, _ = _train(X, y, lr, num_epochs, epochs_offset=-1)
-    W_long, b_long, _, _ = _train(X, y, lr, num_epochs, epochs_offset=1)
+    def run(epochs=num_epochs, **mistake):
+        params = _train(X, y, lr, epochs, **mistake).params
+        return _flat(params["W"], params["b"])
+
     return {
-        TRAIN_FROM_ONES: _flat(W_ones, b_ones),
-        TRAIN_B_FIXED: _flat(W_no_b, b_no_b),
-        TRAIN_TOO_FEW: _flat(W_short, b_short),
-        TRAIN_TOO_MANY: _flat(W_long, b_long),
+        TRAIN_FROM_ONES: run(start=1.0),
+        TRAIN_B_FIXED: run(update=("W",)),
+        TRAIN_TOO_FEW: run(num_epochs - 1),
+        TRAIN_TOO_MANY: run(num_epochs + 1),
     }
 
 
@@ -275,10 +271,10 @@ LOSSES_TOTALS = Mistake(
 @explained_in("matrix_notation", "matrix-notation-regression")
 def train_linear_regression_losses(X, y, lr, num_epochs):
     """Mistakes in the ``losses`` list of ``train_linear_regression(X, y, lr, num_epochs)``."""
-    _, _, before, after = _train(X, y, lr, num_epochs)
+    before = _train(X, y, lr, num_epochs).losses
     return {
-        LOSSES_AFTER: np.array(after),
-        LOSSES_FIRST_MISSING: np.array(before[1:]),
+        LOSSES_AFTER: _train(X, y, lr, num_epochs, record="after").losses,
+        LOSSES_FIRST_MISSING: before[1:],
         LOSSES_TOTALS: np.cumsum(before),
     }
 

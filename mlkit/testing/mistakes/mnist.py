@@ -3,7 +3,8 @@
 See :mod:`mlkit.testing.mistakes` for how test cells use them. The network of
 the assignment is a one-hidden-layer ReLU MLP with softmax outputs, trained by
 mini-batch SGD on the mean cross-entropy; this module has its own small copy
-of it, so that the values below do not depend on the student's code.
+of it, trained by :func:`~mlkit.testing.mistakes._training.train`, so that the
+values below do not depend on the student's code.
 
 Example:
     >>> images = np.array([[[0, 255], [51, 102]]], dtype=np.uint8)
@@ -19,6 +20,7 @@ from mlkit.messages import tr
 from mlkit.numpy import losses as right
 from mlkit.testing.book import Mistake, Section, explained_in
 from mlkit.testing.mistakes._common import f64
+from mlkit.testing.mistakes._training import gradient_step, train
 
 _DATA = Section("mnist", "mnist-data")
 _MISTAKES = Section("mnist", "mnist-mistakes")
@@ -216,16 +218,17 @@ def sgd_step(params, grads, lr):
 def _init_params(sizes, seed):
     """Glorot-uniform weights and zero biases, as the assignment's given ``init_params``."""
     rng = np.random.default_rng(seed)
-    params = []
-    for n_in, n_out in itertools.pairwise(sizes):
+    params = {}
+    for layer, (n_in, n_out) in enumerate(itertools.pairwise(sizes), start=1):
         limit = np.sqrt(6.0 / (n_in + n_out))
-        params.append((rng.uniform(-limit, limit, size=(n_in, n_out)), np.zeros(n_out)))
+        params[f"W{layer}"] = rng.uniform(-limit, limit, size=(n_in, n_out))
+        params[f"b{layer}"] = np.zeros(n_out)
     return params
 
 
 def _loss_and_grads(params, X, Y):
     """Mean cross-entropy of the ReLU MLP on (X, Y) and its gradients, by back-propagation."""
-    (W1, b1), (W2, b2) = params
+    W1, b1, W2, b2 = (params[name] for name in ("W1", "b1", "W2", "b2"))
     Z1 = X @ W1 + b1
     H = np.maximum(Z1, 0.0)
     logits = H @ W2 + b2
@@ -234,40 +237,8 @@ def _loss_and_grads(params, X, Y):
     dlogits = (np.exp(log_p) - Y) / len(X)
     dH = dlogits @ W2.T
     dZ1 = dH * (Z1 > 0)
-    return loss, [(X.T @ dZ1, dZ1.sum(axis=0)), (H.T @ dlogits, dlogits.sum(axis=0))]
-
-
-def _train(X, Y, num_hiddens, lr, num_epochs, batch_size, seed, *, shuffle="once",
-           drop_last=False, full_batch=False, mean_of_batches=False, last_batch_loss=False,
-           update=True):
-    """The assignment's training loop, with the switches its mistakes need; the epoch losses."""
-    X, Y = f64(X), f64(Y)
-    n = len(X)
-    params = _init_params([X.shape[1], num_hiddens, Y.shape[1]], seed)
-    rng = np.random.default_rng(seed)
-    size = n if full_batch else batch_size
-    stop = n - n % size if drop_last else n
-    epoch_losses = []
-    for _ in range(num_epochs):
-        if shuffle == "every_epoch_anew":
-            rng = np.random.default_rng(seed)
-        order = np.arange(n) if shuffle == "never" else rng.permutation(n)
-        losses, counts = [], []
-        for start in range(0, stop, size):
-            batch = order[start:start + size]
-            loss, grads = _loss_and_grads(params, X[batch], Y[batch])
-            if update:
-                params = [(W - lr * dW, b - lr * db)
-                          for (W, b), (dW, db) in zip(params, grads, strict=True)]
-            losses.append(loss)
-            counts.append(len(batch))
-        if last_batch_loss:
-            epoch_losses.append(losses[-1])
-        elif mean_of_batches:
-            epoch_losses.append(float(np.mean(losses)))
-        else:
-            epoch_losses.append(float(np.dot(losses, counts) / sum(counts)))
-    return np.array(epoch_losses)
+    return loss, {"W1": X.T @ dZ1, "b1": dZ1.sum(axis=0),
+                  "W2": H.T @ dlogits, "b2": dlogits.sum(axis=0)}
 
 
 NOT_SHUFFLED = Mistake(
@@ -277,8 +248,9 @@ NOT_SHUFFLED = Mistake(
     _MISTAKES)
 SAME_ORDER = Mistake(
     "mnist/same-order",
-    tr("the generator was made anew in every epoch, so every epoch has the same order: make rng "
-       "= np.random.default_rng(seed) once, before the first epoch"),
+    tr("every epoch has the same order: either the generator was made anew in every epoch, or "
+       "the order was drawn once, before the loop; make rng = np.random.default_rng(seed) once, "
+       "before the first epoch, and draw order = rng.permutation(n) at the start of every epoch"),
     _MISTAKES)
 LAST_BATCH_SKIPPED = Mistake(
     "mnist/last-batch-skipped",
@@ -311,13 +283,20 @@ def mnist_training_losses(X, Y, num_hiddens=64, lr=0.1, num_epochs=5, batch_size
     The values are the lists of mean training losses, one per epoch, that each
     mistake makes, as float arrays.
     """
-    args = (X, Y, num_hiddens, lr, num_epochs, batch_size, seed)
+    X, Y = f64(X), f64(Y)
+    params = _init_params([X.shape[1], num_hiddens, Y.shape[1]], seed)
+
+    def run(**mistake):
+        switches = {"batch_size": batch_size, "shuffle": "each_epoch", "seed": seed, **mistake}
+        return train(gradient_step(_loss_and_grads, lr), params, X, Y, num_epochs,
+                     **switches).losses
+
     return {
-        NOT_SHUFFLED: _train(*args, shuffle="never"),
-        SAME_ORDER: _train(*args, shuffle="every_epoch_anew"),
-        LAST_BATCH_SKIPPED: _train(*args, drop_last=True),
-        FULL_BATCH: _train(*args, full_batch=True),
-        UNWEIGHTED_MEAN: _train(*args, mean_of_batches=True),
-        LAST_BATCH_LOSS: _train(*args, last_batch_loss=True),
-        PARAMS_FIXED: _train(*args, update=False),
+        NOT_SHUFFLED: run(shuffle="never"),
+        SAME_ORDER: run(shuffle="same_order"),
+        LAST_BATCH_SKIPPED: run(drop_last=True),
+        FULL_BATCH: run(batch_size=None),
+        UNWEIGHTED_MEAN: run(epoch_loss="mean_of_batches"),
+        LAST_BATCH_LOSS: run(epoch_loss="last_batch"),
+        PARAMS_FIXED: run(update=()),
     }

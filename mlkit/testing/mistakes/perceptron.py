@@ -13,8 +13,10 @@ Example:
 import numpy as np
 
 from mlkit.messages import tr
+from mlkit.numpy import perceptron as right
 from mlkit.testing.book import Mistake, Section, explained_in
 from mlkit.testing.mistakes._common import f64
+from mlkit.testing.mistakes._training import train
 
 _RULE = Section("perceptron", "perceptron-rule")
 _TRAINING = Section("perceptron", "perceptron-training")
@@ -75,29 +77,26 @@ def perceptron_update(w, b, x, y, lr=1.0):
     }
 
 
-def _train(X, y, lr, num_epochs, *, update_bias=True, early_stop=True, start=0.0):
-    """The training loop of the assignment, with the switches its mistakes need.
+def _rule(lr):
+    """The perceptron's rule as a step on one example; its loss is 1 for a mistake, else 0."""
+    def step(params, X, y):
+        (x,), (y,) = X, y
+        mistake = float((x @ params["w"] + params["b"] > 0) != y)
+        w, b = right.perceptron_update.kernel(params["w"], params["b"], x, y, lr)
+        return mistake, {"w": w, "b": b}
 
-    Returns ``(w, b, updates, wrong_after)``: the parameters, the number of
-    updates in each epoch, and the number of examples the weights at the end of
-    each epoch get wrong.
+    return step
+
+
+def _train(X, y, lr, num_epochs, *, start=0.0, **mistake):
+    """The assignment's training: one example at a time, until an epoch without a mistake.
+
+    Each epoch's loss is its number of mistakes (of updates).
     """
     X, y = f64(X), f64(y)
-    w, b = np.full(X.shape[1], start), 0.0
-    updates, wrong_after = [], []
-    for _ in range(num_epochs):
-        count = 0
-        for x_i, y_i in zip(X, y, strict=True):
-            error = y_i - float(x_i @ w + b > 0)
-            if error:
-                w = w + lr * error * x_i
-                b = b + lr * error if update_bias else b
-                count += 1
-        updates.append(count)
-        wrong_after.append(int(np.sum((X @ w + b > 0) != y)))
-        if early_stop and count == 0:
-            break
-    return w, b, updates, wrong_after
+    params = {"w": np.full(X.shape[1], start), "b": 0.0}
+    switches = {"batch_size": 1, "epoch_loss": "sum", "stop_at_zero_loss": True, **mistake}
+    return train(_rule(lr), params, X, y, num_epochs, **switches)
 
 
 TRAIN_LR_IGNORED = Mistake(
@@ -120,13 +119,14 @@ def train_perceptron(X, y, lr=1.0, num_epochs=20):
 
     The errors list has its own function, :func:`train_perceptron_errors`.
     """
-    w_lr1, b_lr1, _, _ = _train(X, y, 1.0, num_epochs)
-    w_no_bias, b_no_bias, _, _ = _train(X, y, lr, num_epochs, update_bias=False)
-    w_ones, b_ones, _, _ = _train(X, y, lr, num_epochs, start=1.0)
+    def run(rate=lr, **mistake):
+        params = _train(X, y, rate, num_epochs, **mistake).params
+        return _params(params["w"], params["b"])
+
     return {
-        TRAIN_LR_IGNORED: _params(w_lr1, b_lr1),
-        TRAIN_BIAS_FIXED: _params(w_no_bias, b_no_bias),
-        TRAIN_FROM_ONES: _params(w_ones, b_ones),
+        TRAIN_LR_IGNORED: run(rate=1.0),
+        TRAIN_BIAS_FIXED: run(update=("w",)),
+        TRAIN_FROM_ONES: run(start=1.0),
     }
 
 
@@ -141,6 +141,11 @@ COUNT_NOT_RESET = Mistake(
 LAST_EPOCH_MISSING = Mistake(
     "perceptron/last-epoch-missing",
     tr("the epoch without a mistake, the one that ends training, is missing from errors"),
+    _TRAINING)
+TOO_FEW_EPOCHS = Mistake(
+    "perceptron/too-few-epochs",
+    tr("one epoch too few: with mistakes in every epoch, training runs all num_epochs epochs, "
+       "range(num_epochs)"),
     _TRAINING)
 COUNTS_END_OF_EPOCH = Mistake(
     "perceptron/counts-end-of-epoch",
@@ -160,18 +165,26 @@ def train_perceptron_errors(X, y, lr=1.0, num_epochs=20):
     The values are what ``errors``, the third thing ``train_perceptron(X, y, lr,
     num_epochs)`` returns, would be after each mistake, as float arrays.
     """
-    _, _, updates, wrong_after = _train(X, y, lr, num_epochs)
-    _, _, all_epochs, _ = _train(X, y, lr, num_epochs, early_stop=False)
-    n = len(f64(y))
+    training = _train(X, y, lr, num_epochs)
+    updates = training.losses
+    all_epochs = _train(X, y, lr, num_epochs, stop_at_zero_loss=False).losses
+    X, y = f64(X), f64(y)
+    n = len(y)
+    wrong_after = [int(np.sum((X @ p["w"] + p["b"] > 0) != y)) for p in training.epoch_ends]
     # Counting with the end-of-epoch weights stops as soon as that count is 0.
     stop = wrong_after.index(0) + 1 if 0 in wrong_after else len(wrong_after)
     # A running total stops training only while it is still 0: before the first mistake.
     totals = np.cumsum(all_epochs, dtype=float)
     end = int(np.argmax(totals == 0)) + 1 if (totals == 0).any() else len(totals)
-    return {
-        NO_EARLY_STOP: np.array(all_epochs, dtype=float),
+    wrong = {
+        NO_EARLY_STOP: all_epochs,
         COUNT_NOT_RESET: totals[:end],
-        LAST_EPOCH_MISSING: np.array(updates[:-1], dtype=float),
         COUNTS_END_OF_EPOCH: np.array(wrong_after[:stop], dtype=float),
-        COUNTS_RIGHT: n - np.array(all_epochs, dtype=float),
+        COUNTS_RIGHT: n - all_epochs,
     }
+    # A list one short lacks the epoch without a mistake only if training ended with one.
+    if len(updates) and updates[-1] == 0:
+        wrong[LAST_EPOCH_MISSING] = updates[:-1]
+    elif len(updates):
+        wrong[TOO_FEW_EPOCHS] = _train(X, y, lr, num_epochs - 1).losses
+    return wrong

@@ -25,6 +25,7 @@ from mlkit.messages import tr
 from mlkit.numpy import activations as right
 from mlkit.testing.book import Mistake, Section, explained_in
 from mlkit.testing.mistakes._common import f64, possible, quiet
+from mlkit.testing.mistakes._training import gradient_step, train
 
 _XOR_MLP_HAND_WIRED = Section("xor_mlp", "xor_mlp-hand-wired")
 _XOR_MLP_LEARNING = Section("xor_mlp", "xor_mlp-learning")
@@ -231,8 +232,12 @@ def xnor_predictions():
             for description, table in tables.items()}
 
 
-def _gradients(X, Y, W1, b1, W2, b2):
+_NAMES = ("W1", "b1", "W2", "b2")
+
+
+def _loss_and_grads(params, X, Y):
     """Forward pass, mean binary cross-entropy and its gradients (the assignment's backward)."""
+    W1, b1, W2, b2 = (params[name] for name in _NAMES)
     H = sigmoid(X @ W1 + b1)
     Y_hat = sigmoid(H @ W2 + b2)
     eps = 1e-12
@@ -240,23 +245,8 @@ def _gradients(X, Y, W1, b1, W2, b2):
     loss = float(-np.mean(Y * np.log(P) + (1 - Y) * np.log(1 - P)))
     dlogits = (Y_hat - Y) / Y.size
     dZ1 = (dlogits @ W2.T) * H * (1 - H)
-    return loss, (X.T @ dZ1, dZ1.sum(axis=0), H.T @ dlogits, dlogits.sum(axis=0))
-
-
-def _train(X, Y, params, lr, num_epochs, *, record_after=False, sign=-1.0, update=(1, 1, 1, 1),
-           restart=False):
-    """The assignment's training loop, with the switches its mistakes need."""
-    start = tuple(f64(p) for p in params)
-    current = start
-    losses = []
-    for _ in range(num_epochs):
-        if restart:
-            current = start
-        loss, grads = _gradients(X, Y, *current)
-        current = tuple(p + sign * lr * g * u
-                        for p, g, u in zip(current, grads, update, strict=True))
-        losses.append(_gradients(X, Y, *current)[0] if record_after else loss)
-    return np.array(losses)
+    grads = (X.T @ dZ1, dZ1.sum(axis=0), H.T @ dlogits, dlogits.sum(axis=0))
+    return loss, dict(zip(_NAMES, grads, strict=True))
 
 
 TRAIN_RECORDED_AFTER = Mistake(
@@ -305,12 +295,18 @@ def train_xor_losses(X, Y, params, lr, num_epochs):
         A mapping from the description of a mistake to the losses, shape (num_epochs,).
     """
     X, Y = f64(X), f64(Y)
+    params = dict(zip(_NAMES, (f64(p) for p in params), strict=True))
+
+    def run(rate=lr, ascend=False, **mistake):
+        step = gradient_step(_loss_and_grads, rate, ascend=ascend)
+        return train(step, params, X, Y, num_epochs, **mistake).losses
+
     return {
-        TRAIN_RECORDED_AFTER: _train(X, Y, params, lr, num_epochs, record_after=True),
-        TRAIN_UPHILL: _train(X, Y, params, lr, num_epochs, sign=1.0),
-        TRAIN_LR_IGNORED: _train(X, Y, params, 1.0, num_epochs),
-        TRAIN_OUTPUT_ONLY: _train(X, Y, params, lr, num_epochs, update=(0, 0, 1, 1)),
-        TRAIN_HIDDEN_ONLY: _train(X, Y, params, lr, num_epochs, update=(1, 1, 0, 0)),
-        TRAIN_BIASES_FIXED: _train(X, Y, params, lr, num_epochs, update=(1, 0, 1, 0)),
-        TRAIN_RESTARTS: _train(X, Y, params, lr, num_epochs, restart=True),
+        TRAIN_RECORDED_AFTER: run(record="after"),
+        TRAIN_UPHILL: run(ascend=True),
+        TRAIN_LR_IGNORED: run(rate=1.0),
+        TRAIN_OUTPUT_ONLY: run(update=("W2", "b2")),
+        TRAIN_HIDDEN_ONLY: run(update=("W1", "b1")),
+        TRAIN_BIASES_FIXED: run(update=("W1", "W2")),
+        TRAIN_RESTARTS: run(restart_each_epoch=True),
     }
