@@ -199,6 +199,17 @@ MISTAKES = {
         "fails": ["leaky_relu_values"],
         "says": {"leaky_relu_values": "the parameter negative_slope is ignored"},
     },
+    # A default slope other than Keras's 0.01.
+    "leaky_relu_default_slope": {
+        "answers": {"leaky_relu": (
+            "def leaky_relu(x, negative_slope=0.1):\n    x = np.asarray(x, dtype=float)\n"
+            "    return np.where(x > 0, x, negative_slope * x)\n\n\n"
+            "def leaky_relu_grad(x, negative_slope=0.01):\n"
+            "    return np.where(np.asarray(x) > 0, 1.0, negative_slope)\n"
+        )},
+        "fails": ["leaky_relu_values"],
+        "says": {"leaky_relu_values": "leaky_relu(x) should use the default slope 0.01"},
+    },
     "leaky_relu_grad_fixed_slope": {
         "answers": {"leaky_relu": (
             "def leaky_relu(x, negative_slope=0.01):\n    x = np.asarray(x, dtype=float)\n"

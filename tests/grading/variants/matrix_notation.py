@@ -268,6 +268,12 @@ MISTAKES = {
         "answers": {"linear_gradient_step": _step("    return W + lr * dW, b + lr * db\n")},
         "fails": ["linear_gradient_step_values"],
     },
+    # The lr of the first check written into the code: lr has no effect.
+    "step_with_lr_written_in": {
+        "answers": {"linear_gradient_step": _step("    return W - 0.1 * dW, b - 0.1 * db\n")},
+        "fails": ["linear_gradient_step_values"],
+        "says": {"linear_gradient_step_values": "the parameter lr is ignored"},
+    },
     "step_in_place": {
         "answers": {"linear_gradient_step": _step(
             "    W -= lr * dW\n    b -= lr * db\n    return W, b\n")},

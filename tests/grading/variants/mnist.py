@@ -59,6 +59,27 @@ def _trainer(*, before_epoch="", order="order = rng.permutation(n)", stop="n", s
     )
 
 
+_SIGMOID_NETWORK = (
+    "def sigmoid_forward(params, X):\n"
+    "    caches = []\n"
+    "    H = X\n"
+    "    for i, (W, b) in enumerate(params):\n"
+    "        Z = H @ W + b\n"
+    "        caches.append((H, Z))\n"
+    "        H = Z if i == len(params) - 1 else 1.0 / (1.0 + np.exp(-Z))\n"
+    "    return H, caches\n\n\n"
+    "def sigmoid_backward(params, caches, dlogits):\n"
+    "    grads = []\n"
+    "    dZ = dlogits\n"
+    "    for i in range(len(params) - 1, -1, -1):\n"
+    "        H, _ = caches[i]\n"
+    "        grads.append((H.T @ dZ, dZ.sum(axis=0)))\n"
+    "        if i > 0:\n"
+    "            dZ = (dZ @ params[i][0].T) * H * (1.0 - H)\n"
+    "    return grads[::-1]\n\n\n"
+)
+
+
 def _mnist(test_images="prepare_images(x_test[:1000])", accuracy_on="X_test_small, y_test[:1000]"):
     """The Part 5 run, with the test images or the accuracy's data replaced to make a mistake."""
     images, labels = accuracy_on.split(", ")
@@ -260,6 +281,13 @@ MISTAKES = {
     "one_hot_width_from_the_labels": {
         "answers": {"prepare": _prepare(_PREPARE_IMAGES, "    return np.eye(np.max(y) + 1)[y]\n")},
         "fails": ["one_hot_values"],
+        "says": {"one_hot_values": "the width was taken from the labels (y.max() + 1 = 5)"},
+    },
+    # The 10 digits of MNIST written into the code: right for 10 classes only.
+    "one_hot_ten_classes": {
+        "answers": {"prepare": _prepare(_PREPARE_IMAGES, "    return np.eye(10)[y]\n")},
+        "fails": ["one_hot_values"],
+        "says": {"one_hot_values": "a size is hard-coded"},
     },
     "one_hot_keeps_integer_labels": {
         "answers": {"prepare": _prepare(_PREPARE_IMAGES, "    return np.asarray(y, dtype=float)\n")},
@@ -334,6 +362,15 @@ MISTAKES = {
         # lr = 1 instead of 0.2 on MNIST: the steps overshoot and the run learns little.
         "fails": ["sgd_step_values", "mnist_accuracy"],
     },
+    # The learning rate of the first check written into the code: lr has no effect.
+    "step_with_lr_written_in": {
+        "answers": {"sgd_step": (
+            "def sgd_step(params, grads, lr):\n"
+            "    return [(W - 0.1 * dW, b - 0.1 * db) for (W, b), (dW, db) in zip(params, grads)]\n"
+        )},
+        "fails": ["sgd_step_values"],
+        "says": {"sgd_step_values": "the parameter lr is ignored"},
+    },
     # Part 4: the training loop.
     "train_without_shuffling": {
         "answers": {"train_mlp": _trainer(order="order = np.arange(n)")},
@@ -362,6 +399,14 @@ MISTAKES = {
     "train_never_updates": {
         "answers": {"train_mlp": _trainer(update="sgd_step(params, grads, lr)")},
         "fails": ["train_mlp_steps", "mnist_accuracy"],
+    },
+    # A network of its own with sigmoid hidden units, where the task asks for ReLU units.
+    "train_sigmoid_hidden_layer": {
+        "answers": {"train_mlp": _SIGMOID_NETWORK + _trainer().replace(
+            "= forward(", "= sigmoid_forward(").replace("= backward(", "= sigmoid_backward(")},
+        # sigmoid units learn more slowly: 84% on the test images after the 10 epochs of Part 5
+        "fails": ["train_mlp_steps", "mnist_accuracy"],
+        "says": {"train_mlp_steps": "are those of a network with a sigmoid hidden layer"},
     },
     "train_calls_mlkit_mlp": {
         "answers": {"train_mlp": (

@@ -177,6 +177,7 @@ MISTAKES = {
             "sigmoid(np.column_stack([X @ W1[:, 0] + b1[0], X @ W1[:, 1] + b1[1]]))",
             "sigmoid(H[:, :1] * W2[0] + H[:, 1:] * W2[1] + b2)")},
         "fails": ["forward_values"],
+        "says": {"forward_values": "a size is hard-coded"},
     },
     "forward_calls_mlkit": {
         "answers": {"forward": (
@@ -237,6 +238,12 @@ MISTAKES = {
             "    return (W1, b1, W2, b2), losses\n"
         )},
         "fails": ["train_xor_steps"],
+    },
+    # The 2 hidden units of the chapter's network written into the code.
+    "train_two_hidden_units": {
+        "answers": {"train_xor": _trainer(start="init_params(2, seed, num_inputs=X.shape[1])")},
+        "fails": ["train_xor_steps"],
+        "says": {"train_xor_steps": "A size is hard-coded: take the number of hidden units"},
     },
     "train_gradient_ascent": {
         "answers": {"train_xor": _trainer(
