@@ -2,7 +2,9 @@
 
 A test cell writes English for the student to read: the names of its checks
 (``with check("softmax(X) for extreme X"):``, ``assert_close(..., name="f(x)")``,
-``no_overflow("...", hint="...")``), the messages of its ``assert`` statements
+``no_overflow("...", hint="...")``), the descriptions of the typical mistakes it
+passes as a dict (``assert_close(..., mistakes={"the sign is flipped": -expected})``),
+the messages of its ``assert`` statements
 and ``AssertionError`` s, what it prints, and the description a helper of the
 cell puts into one of those (``check_update(..., "a false alarm (lr=2)")``).
 These *texts* are found in the code by their place in it (:func:`texts`), never
@@ -15,10 +17,10 @@ When the checker runs a test cell it rewrites each text into a call of the
 cell's :class:`Texts` (:func:`translate`), which evaluates the f-string's fields
 once and gives
 
-- for a name, a :class:`~mlkit.messages.text.Text`: a ``str`` whose value is the
-  English, so that what is compared and recorded stays the same in every
-  language, and which knows its translations, so that a message says it in
-  the student's language;
+- for a name (a mistake's description too), a :class:`~mlkit.messages.text.Text`:
+  a ``str`` whose value is the English, so that what is compared and recorded
+  stays the same in every language, and which knows its translations, so that
+  a message says it in the student's language;
 - for an assertion's message and what is printed, the text in the language
   chosen now (:func:`mlkit.messages.current`).
 
@@ -49,6 +51,8 @@ METADATA_KEY = "mlkit_test_texts"
 # Calls whose first argument is a name, and keywords that are names or sentences.
 _NAMING_CALLS = frozenset({"check", "no_overflow"})
 _NAMING_KEYWORDS = frozenset({"name", "hint"})
+# A keyword whose dict's keys are names: the descriptions of typical mistakes (assert_close).
+_NAMING_KEYS_KEYWORD = "mistakes"
 # Calls whose arguments are said at once.
 _SAYING_CALLS = frozenset({"AssertionError", "print"})
 
@@ -84,7 +88,9 @@ def texts(tree):
     Returns:
         A list of ``(node, said)``, ``node`` an ``ast.Constant`` or
         ``ast.JoinedStr``, in the order of the code; ``said`` is True for an
-        assertion's message and what is printed, False for a name.
+        assertion's message and what is printed, False for a name (a mistake's
+        description among them: the English is what records and the class
+        report keep).
     """
     found = {}
 
@@ -107,6 +113,10 @@ def texts(tree):
             for keyword in node.keywords:
                 if keyword.arg in _NAMING_KEYWORDS:
                     add(keyword.value, False)
+                elif keyword.arg == _NAMING_KEYS_KEYWORD and isinstance(keyword.value, ast.Dict):
+                    for key in keyword.value.keys:  # None for a **mapping unpacked in it
+                        if key is not None:
+                            add(key, False)
     for node in _helper_arguments(tree, [n for n, _ in found.values()]):
         add(node, False)
     return sorted(found.values(), key=lambda item: (item[0].lineno, item[0].col_offset))

@@ -23,6 +23,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from mlkit.messages import Message, shown, tr, translated
+from mlkit.messages.text import Text
 from mlkit.testing._collecting import collecting
 
 __all__ = ["CheckError", "CheckResult", "check", "recording", "summary_of"]
@@ -83,15 +84,21 @@ class CheckResult:
         """The result as JSON data: its fields, English, and what it takes to translate them.
 
         ``messages`` holds, for ``summary`` and ``mistake`` when they are
-        :class:`~mlkit.messages.Message` s, their :meth:`~mlkit.messages.Message.data`.
+        :class:`~mlkit.messages.Message` s, their :meth:`~mlkit.messages.Message.data`,
+        and for a mistake a test cell described (a :class:`~mlkit.messages.text.Text`)
+        its :meth:`~mlkit.messages.text.Text.data`, with its translations.
 
         Example:
             >>> CheckResult("f(X)", False, tr("wrong shape")).record()["messages"]
             {'summary': {'msgid': 'wrong shape', 'params': {}}}
+            >>> CheckResult("f(X)", False, tr("wrong shape"),
+            ...             Text("x < 0 kept", {"ko": "x < 0을 남겼습니다"})).record()["mistake"]
+            'x < 0 kept'
         """
         fields = {field.name: getattr(self, field.name) for field in dataclasses.fields(self)}
         messages = {name: value.data() for name, value in fields.items()
-                    if isinstance(value, Message)}
+                    if isinstance(value, Message)
+                    or (name == "mistake" and isinstance(value, Text))}
         record = {name: str(value) if isinstance(value, str) else value
                   for name, value in fields.items()}
         return {**record, "messages": messages} if messages else record
@@ -107,8 +114,9 @@ class CheckResult:
         values = {name: value for name, value in record.items() if name in fields}
         for name, data in (record.get("messages") or {}).items():
             try:
-                message = Message.from_data(data)
-            except (ValueError, TypeError, KeyError):
+                message = Text.from_data(data) if isinstance(data, dict) and "text" in data \
+                    else Message.from_data(data)
+            except (ValueError, TypeError, KeyError, AttributeError):
                 continue
             if name in values and message == values[name]:
                 values[name] = message
