@@ -364,3 +364,66 @@ def test_korean_page_is_nbgrader_s_but_its_words(graded, stock_pages):
         for part in _page_parts(soup):
             part.decompose()
     assert ours.get_text().split() == stock.get_text().split()
+
+
+# A typical mistake a test cell describes itself, in a dict (assert_close(..., mistakes={...})).
+BACKPROP = "backprop"
+IGNORED = ("the activation argument was ignored: that is the loss of a tanh layer; use the "
+           "forward and backward functions picked for `activation`")
+
+
+@pytest.fixture(scope="module")
+def backprop_graded(tmp_path_factory):
+    """The backprop course: a student of each release who ignores the activation asked for,
+    graded with feedback."""
+    from tests.autograding.conftest import release_course
+    from tests.grading.harness import load_variants
+
+    course = release_course(tmp_path_factory.mktemp("mistakes") / "course", BACKPROP)
+    shutil.copytree(ROOT / "exercises" / "locales", course / "exercises" / "locales")
+    answers = load_variants(BACKPROP)[1]["train_always_tanh"]["answers"]
+    reference = notebooks.reference_answers(
+        notebooks.read(ROOT / "solutions" / BACKPROP / f"{BACKPROP}.ipynb"))
+    for student, release in [("tanh_en", ROOT / "exercises" / BACKPROP),
+                             ("tanh_ko", ROOT / "exercises" / "ko" / BACKPROP)]:
+        notebooks.write(
+            notebooks.make_submission(notebooks.read(release / f"{BACKPROP}.ipynb"),
+                                      {**reference, **answers}),
+            course / "submitted" / student / BACKPROP / f"{BACKPROP}.ipynb")
+    result = mlkit_grade(course, "autograde", BACKPROP)
+    assert result.returncode == 0, result.stderr[-3000:]
+    result = mlkit_grade(course, "feedback", BACKPROP)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return course
+
+
+def _graded_cell(course, student, grade_id):
+    notebook = notebooks.read(course / "autograded" / student / BACKPROP / f"{BACKPROP}.ipynb")
+    return next(cell for cell in notebook.cells
+                if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+def test_a_mistake_the_test_cell_describes_is_said_in_korean(backprop_graded):
+    """The Korean submission is told the test cell's own description of its mistake in Korean,
+    in its graded notebook and its feedback; the English one in English; both records, and so
+    the class report, keep the English."""
+    course = backprop_graded
+    catalog = catalogues.read(ROOT / "exercises" / "locales" / "ko" / "LC_MESSAGES" /
+                              f"{BACKPROP}.po", locale="ko")
+    korean = catalog.get(IGNORED, context=f"{BACKPROP}:test cells").string
+    assert re.search("[가-힣]", korean) and "`activation`" in korean
+    said = ko("Likely mistake: %(mistake)s", mistake=korean)
+    cells = {student: _graded_cell(course, student, "train_mlp_steps")
+             for student in ("tanh_en", "tanh_ko")}
+    outputs = {student: json.dumps(cell.outputs, ensure_ascii=False)
+               for student, cell in cells.items()}
+    assert said in outputs["tanh_ko"] and IGNORED not in outputs["tanh_ko"]
+    assert f"Likely mistake: {IGNORED}" in outputs["tanh_en"] and korean not in outputs["tanh_en"]
+    pages = {student: _text((course / "feedback" / student / BACKPROP /
+                             f"{BACKPROP}.html").read_text()) for student in cells}
+    assert said in pages["tanh_ko"] and IGNORED not in pages["tanh_ko"]
+    assert f"Likely mistake: {IGNORED}" in pages["tanh_en"]
+    assert [cell.metadata["mlkit"]["failure"]["mistake"] for cell in cells.values()] == \
+        [IGNORED, IGNORED]
+    found = {item.text: item.students for item in ranked(read_class(course))[BACKPROP]}
+    assert found[IGNORED] == ["tanh_en", "tanh_ko"]
