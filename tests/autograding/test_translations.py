@@ -1,6 +1,7 @@
 """The assignments' Korean releases: made from the English release and a catalogue, kept in step."""
 
 import copy
+import json
 import re
 import shutil
 
@@ -95,6 +96,89 @@ class TestTranslateNotebook:
         catalog = _catalog([("c", "Run:", "실행합니다.", False), ("c", "Done.", "끝.", False)])
         assert translate_cell("Run:\n\n```\nx\n```\n\nDone.", "c", catalog) == (
             "실행합니다.\n\n```\nx\n```\n\n끝.")
+
+
+MISTAKES_CELL = """
+from mlkit.testing import assert_close, check
+
+wrong = {"a dict of mistakes kept elsewhere": 0.0}
+with check("x for k = 2"):
+    assert_close(x, 1.0, name="x", mistakes={"the sign is flipped": -1.0,
+                                             f"off by {k:d} (x + k)": 1.0 + k,
+                                             **wrong})
+"""
+MISTAKES_KO = {"the sign is flipped": {LANGUAGE: "부호가 뒤집혔습니다"},
+               "off by {k:d} (x + k)": {LANGUAGE: "{k:d}만큼 어긋났습니다 (x + k)"},
+               "x": {LANGUAGE: "값 x"}}
+
+
+class TestMistakeDescriptions:
+    """The descriptions of the typical mistakes a test cell passes as a dict (``mistakes=``)."""
+
+    def _run(self, x, language):
+        """The error of the rewritten cell for ``x``, in ``language``."""
+        import ast
+
+        from mlkit.messages import using
+
+        code = compile(test_texts.translate(ast.parse(MISTAKES_CELL)), "<cell>", "exec")
+        namespace = {test_texts.NAMESPACE_KEY: test_texts.Texts(MISTAKES_KO), "x": x, "k": 2}
+        with using(language), pytest.raises(AssertionError) as raised:
+            exec(code, namespace)
+        return raised.value
+
+    def test_the_keys_of_a_mistakes_dict_are_texts(self):
+        """Each string key of a dict literal passed as mistakes=, an f-string's too (its fields
+        as code), is a name of the cell; a dict elsewhere, and what ** unpacks, are not."""
+        import ast
+
+        found = [(test_texts.msgid(node), said)
+                 for node, said in test_texts.texts(ast.parse(MISTAKES_CELL))]
+        assert found == [("x for k = 2", False), ("x", False), ("the sign is flipped", False),
+                         ("off by {k:d} (x + k)", False)]
+
+    def test_a_source_notebook_s_mistake_descriptions_are_messages(self):
+        """The catalogue's messages of a test cell include its mistakes' descriptions."""
+        cell = nbformat.v4.new_code_cell(MISTAKES_CELL, metadata={"nbgrader": {"grade": True}})
+        found = [text for text, _ in test_texts.messages(nbformat.v4.new_notebook(cells=[cell]))]
+        assert "the sign is flipped" in found and "off by {k:d} (x + k)" in found
+        assert "a dict of mistakes kept elsewhere" not in found
+
+    @pytest.mark.parametrize("x, english, korean", [
+        (-1.0, "the sign is flipped", "부호가 뒤집혔습니다"),
+        (3.0, "off by 2 (x + k)", "2만큼 어긋났습니다 (x + k)")])
+    def test_the_mistake_is_said_in_the_language_and_recorded_in_english(self, x, english,
+                                                                          korean):
+        """The rewritten cell names the mistake in Korean for a Korean student, English for an
+        English one; the error, and so the record, keeps the English, with its translation."""
+        from mlkit.testing.checks import CheckResult
+        from tests.messages.oracle import ko
+
+        error = self._run(x, LANGUAGE)
+        assert ko("Likely mistake: %(mistake)s", mistake=korean) in str(error)
+        assert english not in str(error)
+        assert error.mistake == english and translated(error.mistake, LANGUAGE) == korean
+        assert f"Likely mistake: {english}" in str(self._run(x, "en"))
+        # a hidden check's record: English, and the Korean for its feedback
+        record = CheckResult("x for k = 2", False, error.summary, error.mistake).record()
+        assert record["mistake"] == english
+        result = CheckResult.from_record(json.loads(json.dumps(record)))
+        assert result.mistake == english and ko(
+            "Likely mistake: %(mistake)s.", mistake=korean) in result.sentence(LANGUAGE)
+
+    def test_backprop_s_mistakes_are_in_its_catalogue(self):
+        """The descriptions of backprop's ignored activation are messages of its catalogue,
+        translated, and the Korean release carries them for mlkit-check."""
+        context = test_texts.CONTEXT.format(notebook="backprop")
+        catalog = catalogues.read(translations.catalogue_path(RELEASE, LANGUAGE, "backprop"),
+                                  locale=LANGUAGE)
+        ignored = [m for m in catalog if m.context == context and isinstance(m.id, str)
+                   and m.id.startswith("the activation argument was ignored")]
+        assert len(ignored) == 2
+        carried = _release("backprop", LANGUAGE).metadata[test_texts.METADATA_KEY]
+        for message in ignored:
+            assert re.search("[가-힣]", message.string) and not message.fuzzy
+            assert carried[message.id] == {LANGUAGE: message.string}
 
 
 @pytest.fixture
