@@ -43,17 +43,20 @@ def hidden_checks(count):
 def note(count):
     """The lines a released test cell ends with, for ``count`` hidden checks.
 
+    The printed sentence comes from :func:`mlkit.testing.hidden_checks_pending`,
+    in the student's language (the Korean release's cells say it in Korean).
+
     Example:
         >>> print(note(2))
         # 2 hidden checks follow here in the graded version: they run only at grading.
-        print("Visible checks passed. This cell's 2 hidden checks run only when the "
-              "assignment is graded: not run yet.")
+        from mlkit.testing import hidden_checks_pending
+        hidden_checks_pending(2)
     """
     checks = hidden_checks(count)
     follow, it, run = ("follows", "it", "runs") if count == 1 else ("follow", "they", "run")
     return (f"# {checks} {follow} here in the graded version: {it} {run} only at grading.\n"
-            f'print("Visible checks passed. This cell\'s {checks} {run} only when the "\n'
-            f'      "assignment is graded: not run yet.")')
+            f"from mlkit.testing import hidden_checks_pending\n"
+            f"hidden_checks_pending({count})")
 
 
 class AnnounceHiddenChecks(NbGraderPreprocessor):

@@ -37,6 +37,7 @@ import string
 from pathlib import Path
 
 from mlkit.messages import current
+from mlkit.messages.kernel import TEXTS_KEY
 from mlkit.messages.text import Text, translated
 
 __all__ = ["CONTEXT", "METADATA_KEY", "NAMESPACE_KEY", "Texts", "attach", "fields", "in_kernel",
@@ -46,7 +47,7 @@ CONTEXT = "{notebook}:test cells"
 NAMESPACE_KEY = "__mlkit_texts__"
 # Where the grader hands the translations to the checker, in the notebook it executes; and
 # where a translated release keeps those of its visible test code, for mlkit-check.
-METADATA_KEY = "mlkit_test_texts"
+METADATA_KEY = TEXTS_KEY  # mlkit.messages reads it in a student's kernel too
 
 # Calls whose first argument is a name, and keywords that are names or sentences.
 _NAMING_CALLS = frozenset({"check", "no_overflow"})

@@ -13,7 +13,11 @@ import os
 import sys
 from pathlib import Path
 
-__all__ = ["notebook", "notebook_path"]
+__all__ = ["TEXTS_KEY", "notebook", "notebook_path", "notebook_texts"]
+
+#: Where a translated release keeps the translations of its test cells' texts
+#: (``{English: {language: translation}}``, written by ``mlkit.grading.test_texts``).
+TEXTS_KEY = "mlkit_test_texts"
 
 
 def notebook_path():
@@ -52,3 +56,19 @@ def notebook():
     except OSError:
         return None
     return {"metadata": _metadata(str(path), modified)}
+
+
+def notebook_texts():
+    """The translations of the test cells' texts of the notebook this kernel runs, or ``{}``.
+
+    A Korean release carries them in its metadata, so that a check it names
+    (``check("softmax(X) for ...")``) is named in Korean when the student runs
+    the cell in Jupyter, as the grader and the pre-submit check name it.
+
+    Example:
+        >>> notebook_texts()  # not in a Jupyter kernel
+        {}
+    """
+    running = notebook()
+    texts = (running or {}).get("metadata", {}).get(TEXTS_KEY)
+    return texts if isinstance(texts, dict) else {}

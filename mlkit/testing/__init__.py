@@ -20,7 +20,7 @@ The messages are in English or in Korean, as the student chooses
 
 from mlkit.testing import mistakes
 from mlkit.testing.assertions import assert_close, assert_gradient_close
-from mlkit.testing.checks import CheckError, check
+from mlkit.testing.checks import CheckError, check, hidden_checks_pending
 from mlkit.testing.gradients import numerical_gradient, rel_error
 from mlkit.testing.guards import no_mlkit_calls, no_overflow, own_work, substitute
 from mlkit.testing.in_place import as_left, updates_in_place
@@ -31,6 +31,7 @@ __all__ = [
     "assert_close",
     "assert_gradient_close",
     "check",
+    "hidden_checks_pending",
     "mistakes",
     "no_mlkit_calls",
     "no_overflow",

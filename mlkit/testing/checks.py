@@ -26,7 +26,7 @@ from mlkit.messages import Message, shown, tr, translated
 from mlkit.messages.text import Text
 from mlkit.testing._collecting import collecting
 
-__all__ = ["CheckError", "CheckResult", "check", "recording", "summary_of"]
+__all__ = ["CheckError", "CheckResult", "check", "hidden_checks_pending", "recording", "summary_of"]
 
 
 @dataclass(frozen=True)
@@ -232,3 +232,32 @@ def check(name):
                          link=link) from None
     if results is not None:
         results.append(CheckResult(name, True))
+
+
+def hidden_checks_pending(count):
+    """Say that a test cell's visible checks passed and that ``count`` hidden checks wait.
+
+    A released test cell ends with this call (``mlkit.grading.release`` writes
+    it where the hidden tests were), so that passing the visible checks never
+    reads as full marks. It speaks the student's language, as every message of
+    :mod:`mlkit.testing` does: a cell of the Korean release says it in Korean.
+
+    Args:
+        count: the number of hidden checks of the cell, a positive integer.
+
+    Raises:
+        ValueError: if ``count`` is not a positive integer.
+
+    Example:
+        >>> hidden_checks_pending(2)
+        Visible checks passed. This cell's 2 hidden checks run only when the assignment is ...
+    """
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise ValueError(f"`count` must be a positive integer, the number of hidden checks. "
+                         f"Received: count={count!r}")
+    if count == 1:
+        print(shown("Visible checks passed. This cell's 1 hidden check runs only when the "
+                    "assignment is graded: not run yet."))
+    else:
+        print(shown("Visible checks passed. This cell's %(count)s hidden checks run only when "
+                    "the assignment is graded: not run yet.", count=count))

@@ -67,3 +67,29 @@ def test_damaged_metadata_leaves_the_choice_to_the_environment(kernel):
 def test_no_kernel_no_notebook():
     """Outside IPython there is no notebook to read."""
     assert notebook_path() is None
+
+
+def test_the_release_names_its_checks_in_korean(kernel):
+    """A check the Korean release's test cell names is named in Korean in the student's kernel.
+
+    The release's metadata carries the translations of its visible test cells' texts
+    (as the assignment's catalogue holds them); a plain name not among them stays as written.
+    """
+    from mlkit.grading.notebooks import read
+    from mlkit.testing import check
+    from tests.helpers import ROOT
+
+    release = read(ROOT / "exercises" / "ko" / "softmax" / "softmax.ipynb")
+    kernel.write_text(json.dumps({"metadata": dict(release.metadata), "cells": [],
+                                  "nbformat": 4, "nbformat_minor": 5}))
+    stamp = kernel.stat().st_mtime_ns + 10**9
+    os.utime(kernel, ns=(stamp, stamp))
+    name = "softmax(X) for X of shape (2, 3)"
+    korean = release.metadata["mlkit_test_texts"][name]["ko"]
+    assert korean != name
+    with pytest.raises(CheckError) as info, check(name):
+        assert_close(np.zeros(2), np.ones(2))
+    assert str(info.value).splitlines()[0].count(korean) == 1 and name not in str(info.value)
+    with pytest.raises(CheckError) as info, check("a name of the student's own"):
+        assert_close(np.zeros(2), np.ones(2))
+    assert "a name of the student's own" in str(info.value)

@@ -3,7 +3,15 @@
 import numpy as np
 import pytest
 
-from mlkit.testing import CheckError, assert_close, check, no_overflow, own_work
+from mlkit.messages import using
+from mlkit.testing import (
+    CheckError,
+    assert_close,
+    check,
+    hidden_checks_pending,
+    no_overflow,
+    own_work,
+)
 
 
 class TestCheck:
@@ -80,3 +88,27 @@ class TestCheck:
         """KeyboardInterrupt (a time limit) is not turned into a check failure."""
         with pytest.raises(KeyboardInterrupt), check("slow"):
             raise KeyboardInterrupt
+
+
+class TestHiddenChecksPending:
+    def test_says_how_many_hidden_checks_wait(self, capsys):
+        """One sentence, singular for one check, the count for several."""
+        hidden_checks_pending(1)
+        hidden_checks_pending(3)
+        assert capsys.readouterr().out.splitlines() == [
+            "Visible checks passed. This cell's 1 hidden check runs only when the assignment is "
+            "graded: not run yet.",
+            "Visible checks passed. This cell's 3 hidden checks run only when the assignment is "
+            "graded: not run yet."]
+
+    def test_speaks_the_students_language(self, capsys):
+        """In Korean, the count is kept and none of the English remains."""
+        with using("ko"):
+            hidden_checks_pending(3)
+        said = capsys.readouterr().out
+        assert "숨은 검사 3개" in said and "hidden" not in said
+
+    @pytest.mark.parametrize("count", [0, -1, 2.0, True, "2"])
+    def test_refuses_a_count_that_is_not_a_positive_integer(self, count):
+        with pytest.raises(ValueError, match=r"`count` must be a positive integer"):
+            hidden_checks_pending(count)
