@@ -93,3 +93,25 @@ def test_the_release_names_its_checks_in_korean(kernel):
     with pytest.raises(CheckError) as info, check("a name of the student's own"):
         assert_close(np.zeros(2), np.ones(2))
     assert "a name of the student's own" in str(info.value)
+
+
+def test_the_release_describes_its_mistakes_in_korean(kernel):
+    """A typical mistake the Korean release's test cell describes in its mistakes= dict is
+    described in Korean in the student's kernel; the error keeps the English as its identity."""
+    from mlkit.grading.notebooks import read
+    from tests.helpers import ROOT
+    from tests.messages.oracle import ko
+
+    release = read(ROOT / "exercises" / "ko" / "backprop" / "backprop.ipynb")
+    kernel.write_text(json.dumps({"metadata": dict(release.metadata), "cells": [],
+                                  "nbformat": 4, "nbformat_minor": 5}))
+    stamp = kernel.stat().st_mtime_ns + 10**9
+    os.utime(kernel, ns=(stamp, stamp))
+    ignored = ("the activation argument was ignored: that is the loss of a tanh layer; use the "
+               "forward and backward functions picked for `activation`")
+    korean = release.metadata["mlkit_test_texts"][ignored]["ko"]
+    assert korean != ignored
+    with pytest.raises(CheckError) as info:
+        assert_close(0.9, 0.7, name="losses[0]", mistakes={ignored: 0.9, "another": 0.5})
+    assert ko("Likely mistake: %(mistake)s", mistake=korean) in str(info.value)
+    assert ignored not in str(info.value) and info.value.mistake == ignored
