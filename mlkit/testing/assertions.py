@@ -182,7 +182,7 @@ def assert_close(actual, expected, *, name=RESULT, rtol=1e-6, atol=1e-8,
         floats: also require a float dtype (any precision): booleans or
             integers with the right values fail, where a task asks for floats.
         mistakes: optional mapping from a typical mistake (a
-            :class:`~mlkit.testing.book.Mistake`, or a plain description) to
+            ``Mistake`` (``mlkit.testing.book``), or a plain description) to
             the value that mistake produces; when ``actual`` equals one of them,
             the message names the mistake. The tables of ``mlkit.testing.mistakes``
             (each a ``MistakeTable``) also give the message a link to the book: to
