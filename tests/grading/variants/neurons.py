@@ -187,6 +187,7 @@ MISTAKES = {
             "    return (np.asarray(X) @ np.asarray(W) + b >= 0).astype(float)\n"
         )},
         "fails": ["tlu_layer_values"],
+        "says": {"tlu_layer_values": "the unit fires when w·x + b = 0"},
     },
     "tlu_layer_forgets_the_bias": {
         "answers": {"tlu_layer": (
