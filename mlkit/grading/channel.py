@@ -108,26 +108,52 @@ class RemoteError(Exception):
         self.remote_traceback = remote_traceback
 
 
-def _rebuild_error(info):
-    """The exception ``info`` describes: a builtin exception type by its name, else RemoteError."""
-    name, message = str(info.get("type", "Exception"))[:200], str(info.get("message", ""))
-    cls = getattr(builtins, name, None)
+def _builtin_exception(name):
+    """The builtin exception class called ``name`` (not BaseException's others), or None."""
+    cls = getattr(builtins, name, None) if isinstance(name, str) else None
     if isinstance(cls, type) and issubclass(cls, Exception) and cls.__module__ == "builtins":
+        return cls
+    return None
+
+
+def _remote_type(name, bases):
+    """A RemoteError class called ``name`` that is also each builtin exception of ``bases``
+    which is none of the others' ancestors (numpy's AxisError: a ValueError and an
+    IndexError), so that ``except ValueError`` catches it as in one process."""
+    classes = {cls for cls in map(_builtin_exception, bases[:20] if isinstance(bases, list)
+                                  else []) if cls is not None and cls is not Exception}
+    direct = tuple(sorted((cls for cls in classes
+                           if not any(other is not cls and issubclass(other, cls)
+                                      for other in classes)), key=lambda cls: cls.__name__))
+    name = name if name.isidentifier() else "RemoteError"
+    try:
+        return type(name, (RemoteError, *direct), {})
+    except TypeError:  # builtin exceptions whose layouts cannot be combined
+        return type(name, (RemoteError,), {})
+
+
+def _rebuild_error(info):
+    """The exception ``info`` describes: a builtin exception type by its name, else a
+    RemoteError that is also the builtin exceptions its type derives from."""
+    name, message = str(info.get("type", "Exception"))[:200], str(info.get("message", ""))
+    cls = _builtin_exception(name)
+    if cls is not None:
         try:
             error = cls(message)
         except Exception:  # an exception type whose constructor wants other arguments
             error = RemoteError(name, message)
     else:
-        error = type(name if name.isidentifier() else "RemoteError", (RemoteError,), {})(
-            name, message)
+        error = _remote_type(name, info.get("bases"))(name, message)
     error.remote_traceback = str(info.get("traceback", ""))[-20000:]
     return error
 
 
 def _describe(error):
-    """Plain data describing an exception: its type's name, message and traceback."""
+    """Plain data describing an exception: its type's name, the builtin exceptions it derives
+    from, its message and traceback."""
     message = error.args[0] if isinstance(error, KeyError) and error.args else error
-    return {"type": type(error).__name__, "message": str(message),
+    bases = [cls.__name__ for cls in type(error).__mro__[1:] if cls.__module__ == "builtins"]
+    return {"type": type(error).__name__, "bases": bases, "message": str(message),
             "traceback": "".join(traceback.format_exception(error))[-20000:]}
 
 
@@ -169,7 +195,7 @@ class _Peer:
 
         While waiting, requests the other side makes are served. An exception
         the other side raised is raised here (builtin types keep their type;
-        others become :class:`RemoteError`).
+        others become :class:`RemoteError` s that are also the builtin types they derive from).
 
         Raises:
             ChannelError: the channel is closed, timed out or carries a malformed frame.

@@ -106,6 +106,21 @@ class TestGrading:
         assert results[1].outputs[-1]["ename"] == "IndexError"
         assert results[1].outputs[-1]["evalue"] == "list index out of range"
 
+    def test_other_exceptions_are_caught_as_their_builtin_bases(self, student):
+        """numpy's AxisError, raised by the student's function, is caught by a test cell's
+        ``except ValueError`` and ``except IndexError`` as in one process, and keeps its name."""
+        cells = [Cell(0, "import numpy as np\n\n\ndef f(x):\n    return np.sum(x, axis=1)",
+                      {"solution": True}),
+                 Cell(1, "import numpy as np\nfor kind in (ValueError, IndexError):\n"
+                         "    try:\n        f(np.ones(3))\n    except kind as err:\n"
+                         "        assert type(err).__name__ == 'AxisError', type(err)\n"
+                         "    else:\n        raise AssertionError('f did not raise')",
+                      {"grade": True, "points": 1}),
+                 Cell(2, "f(np.ones(3))", {"grade": True, "points": 1})]
+        results = check_notebook(cells, student)
+        assert _failed(results) == [2]
+        assert results[2].outputs[-1]["ename"] == "AxisError"
+
 
 class TestAsIfInOneProcess:
     """What a check sees of a student's call is what it would see if the call ran in its process."""

@@ -97,6 +97,15 @@ class TestSoftmaxMistakes:
         np.testing.assert_allclose(wrong[mistakes.WRONG_AXIS.said(axis=0, other=1)],
                                    mk.softmax(SCORES, axis=1), rtol=1e-15)
 
+    def test_log_of_the_sum_is_listed_for_soft_labels_only(self):
+        """-log(sum(y * p)) is a mistake for soft labels (-log 0.55 here), the loss for one-hot."""
+        y, p = np.array([0.25, 0.75]), np.array([0.4, 0.6])
+        soft = mistakes.cross_entropy(y, p)
+        np.testing.assert_allclose(soft[mistakes.CE_LOG_OF_SUM], -np.log(0.55), rtol=1e-12)
+        with pytest.raises(AssertionError, match="Likely mistake: -log\\(sum\\(y \\* p\\)\\)"):
+            assert_close(-np.log(0.55), mk.cross_entropy(y, p), mistakes=soft)
+        assert mistakes.CE_LOG_OF_SUM not in mistakes.cross_entropy(*CASES["cross_entropy"][1])
+
     def test_gradient_mistakes_hand_computed(self):
         """For one example with equal scores, p = 1/2 and the flipped gradient is y - p."""
         wrong = mistakes.softmax_cross_entropy_grad(np.array([[1.0, 0.0]]), np.array([[0.0, 0.0]]))

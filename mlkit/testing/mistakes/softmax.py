@@ -122,13 +122,22 @@ CE_SWAPPED = Mistake(
     _CROSS_ENTROPY)
 
 
+CE_LOG_OF_SUM = Mistake(
+    "softmax/ce-log-of-sum",
+    tr("-log(sum(y * p)) is the loss for one-hot labels only: with soft labels, take the log of "
+       "each probability first, -sum(y * log p)"),
+    _CROSS_ENTROPY)
+
+
 @explained_in("softmax", "softmax-cross-entropy", stability="softmax-stability")
 def cross_entropy(y_true, y_pred):
-    """Mistakes in ``cross_entropy(y_true, y_pred)`` (one-hot labels, probabilities)."""
+    """Mistakes in ``cross_entropy(y_true, y_pred)`` (one-hot or soft labels, probabilities)."""
     y_true, y_pred = f64(y_true), f64(y_pred)
     with quiet():
         found = _per_example_mistakes(y_true, _clipped_log(y_pred), np.log(y_pred))
         found[CE_SWAPPED] = -np.sum(y_pred * _clipped_log(y_true), axis=-1)
+        if np.any((y_true != 0.0) & (y_true != 1.0)):  # for one-hot labels it is the loss
+            found[CE_LOG_OF_SUM] = -_clipped_log(np.sum(y_true * y_pred, axis=-1))
     return found
 
 

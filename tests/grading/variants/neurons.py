@@ -132,6 +132,18 @@ MISTAKES = {
         "fails": ["tlu_batch"],
         "says": {"tlu_batch": "expected shape (1,), received shape ()"},
     },
+    # The squeeze of a batch of one patched by its length: one example with a single input,
+    # shape (1,), comes back as an array too.
+    "tlu_length_one_taken_for_a_batch": {
+        "answers": {"tlu": (
+            "def tlu(x, w, b):\n"
+            "    x = np.asarray(x, dtype=float)\n"
+            "    out = (np.squeeze(x @ np.asarray(w, dtype=float)) + b > 0).astype(float)\n"
+            "    return out.reshape(1) if len(x) == 1 else out\n"
+        )},
+        "fails": ["tlu_one_example"],
+        "says": {"tlu_one_example": "expected shape (), received shape (1,)"},
+    },
     "tlu_fires_at_zero": {
         "answers": {"tlu": (
             "def tlu(x, w, b):\n"
@@ -175,6 +187,7 @@ MISTAKES = {
             "    return (np.asarray(X) @ np.asarray(W) + b >= 0).astype(float)\n"
         )},
         "fails": ["tlu_layer_values"],
+        "says": {"tlu_layer_values": "the unit fires when w·x + b = 0"},
     },
     "tlu_layer_forgets_the_bias": {
         "answers": {"tlu_layer": (

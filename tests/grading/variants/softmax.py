@@ -130,6 +130,18 @@ MISTAKES = {
         "fails": ["softmax_stable"],
         "says": {"softmax_stable": "the result for one example depends on the other examples"},
     },
+    # Thinking in matrices: another axis than the last is the rows of the transpose. Right for
+    # axis=0 of a matrix; for axis=1 of a 3-D array, x.T reverses all the axes.
+    "softmax_transposes_for_another_axis": {
+        "answers": {"softmax": (
+            "def softmax(x, axis=-1):\n    x = np.asarray(x, dtype=float)\n"
+            "    if axis != -1:\n        return softmax(x.T).T\n"
+            "    e = np.exp(x - np.max(x, axis=-1, keepdims=True))\n"
+            "    return e / np.sum(e, axis=-1, keepdims=True)\n"
+        )},
+        "fails": ["softmax_rows"],
+        "says": {"softmax_rows": "softmax over the wrong axis"},
+    },
     "softmax_no_max_shift": {
         "answers": {"softmax": (
             "def softmax(x, axis=-1):\n    e = np.exp(np.asarray(x, dtype=float))\n"
@@ -164,6 +176,35 @@ MISTAKES = {
             f"    return -np.sum(np.asarray(y_true) * {_CLIPPED_LOG})\n"
         )},
         "fails": ["cross_entropy_values", "cross_entropy_log_zero"],
+    },
+    # -log of the probability given to the labels: right for one-hot labels only.
+    "cross_entropy_log_of_the_sum": {
+        "answers": {"cross_entropy": (
+            "def cross_entropy(y_true, y_pred):\n"
+            "    picked = np.sum(np.asarray(y_true) * np.asarray(y_pred), axis=-1)\n"
+            "    return -np.log(np.clip(picked, 1e-7, 1 - 1e-7))\n"
+        )},
+        "fails": ["cross_entropy_values"],
+        "says": {"cross_entropy_values": "soft labels"},
+    },
+    # The classes on axis 1: there is no axis 1 for one example.
+    "cross_entropy_sums_over_axis_1": {
+        "answers": {"cross_entropy": (
+            "def cross_entropy(y_true, y_pred):\n"
+            f"    return -np.sum(np.asarray(y_true) * {_CLIPPED_LOG}, axis=1)\n"
+        )},
+        "fails": ["cross_entropy_values"],
+        "says": {"cross_entropy_values": "sum over axis=-1"},
+    },
+    # Indexing y_pred as given: a list takes no pair of indices.
+    "sparse_indexes_a_list": {
+        "answers": {"sparse_cross_entropy": (
+            "def sparse_cross_entropy(y_true, y_pred):\n"
+            "    picked = y_pred[np.arange(len(y_true)), y_true]\n"
+            "    return -np.log(np.clip(picked, 1e-7, 1 - 1e-7))\n"
+        )},
+        "fails": ["sparse_cross_entropy_values"],
+        "says": {"sparse_cross_entropy_values": "turn y_true and y_pred into arrays first"},
     },
     "sparse_labels_used_as_one_hot": {
         "answers": {"sparse_cross_entropy": (
