@@ -232,6 +232,7 @@ MISTAKES = {
         "answers": {"train_perceptron": _trainer(
             update="w, b = perceptron_update(w, b, x_i, y_i)")},
         "fails": ["train_perceptron_learns_and_or"],
+        "says": {"train_perceptron_learns_and_or": "lr was not passed on to the update"},
     },
     # Without a bias, AND cannot be learned: both the weights and the mistakes are wrong.
     "train_drops_new_bias": {
