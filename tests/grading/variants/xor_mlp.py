@@ -200,6 +200,7 @@ MISTAKES = {
     "predict_at_or_above_half": {
         "answers": {"predict": _predict("(Y_hat >= 0.5).astype(int)")},
         "fails": ["predict_labels"],
+        "says": {"predict_labels": "an output of exactly 0.5 is not above 0.5"},
     },
     # Part 3: the XNOR weights.
     "xnor_gives_xor": {
