@@ -10,6 +10,7 @@ import json
 import pytest
 
 from mlkit.grading import notebooks, setup_cell
+from mlkit.grading.hidden import split
 from tests.grading.harness import grade_with_stock_nbgrader, load_variants, students
 from tests.helpers import ASSIGNMENTS, ROOT
 
@@ -68,6 +69,36 @@ class TestRelease:
             assert set(spec["fails"]) <= graded_ids, f"mistake {name!r} names unknown cells"
         caught = set().union(*(spec["fails"] for spec in mistakes.values()))
         assert caught == graded_ids, f"no listed mistake breaks {sorted(graded_ids - caught)}"
+
+    def test_every_mistake_is_caught_by_a_visible_check(self, assignment, graded_class):
+        """No kind of mistake meets a student first in the grade: each variant that loses
+        points fails some visible check too (not only a hidden one), which the student
+        sees before submitting.
+
+        A cell's failure is a hidden check's when its error is that check's own
+        ``Check 'name' failed`` (the names of the hidden ``with check(...)`` blocks of the
+        source); any other error comes from the visible part, which runs first.
+        """
+        graded = graded_class(assignment)
+        hidden = {}
+        for path in notebooks.assignment_notebooks(ROOT / "solutions" / assignment):
+            for cell in notebooks.read(path).cells:
+                meta = cell.metadata.get("nbgrader", {})
+                if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
+                    hidden[meta["grade_id"]] = split(cell.source).names
+
+        def by_a_hidden_check(grade_id, error):
+            return any(error.startswith(f"CheckError: Check {name!r} failed")
+                       for name in hidden.get(grade_id, ()))
+
+        only_hidden = {}
+        for variant in load_variants(assignment)[1]:
+            student = f"mistake_{variant}"
+            failing = graded.failing(student)
+            errors = graded.errors[student]
+            if failing and all(by_a_hidden_check(gid, errors.get(gid, "")) for gid in failing):
+                only_hidden[variant] = {gid: errors.get(gid, "")[:200] for gid in failing}
+        assert only_hidden == {}, f"caught by hidden checks only: {only_hidden}"
 
     def test_reference_gets_full_marks(self, assignment, graded_class, request):
         """The reference solution of the source notebook gets every point."""
