@@ -11,6 +11,7 @@ and, given translated words, says them in place of the English. An English
 submission gets no words, and its page is nbgrader's own.
 """
 
+import types
 from pathlib import Path
 
 from nbgrader.preprocessors import NbGraderPreprocessor
@@ -28,7 +29,7 @@ TEMPLATE_FILE = "translated.html.j2"
 RESOURCES_KEY = "mlkit_page_words"
 
 # The words of nbgrader's feedback page, by the name the template gives each.
-WORDS = {
+WORDS = types.MappingProxyType({
     # Translators: a score on nbgrader's feedback page, as in "Score: 1.5 / 2.0".
     "score": tr("Score: %(score)s / %(points)s"),
     # Translators: the link back to the top of nbgrader's feedback page.
@@ -54,7 +55,7 @@ WORDS = {
     # Translators: the label of a graded cell, followed by its grade id, on nbgrader's
     # feedback page.
     "grade_cell": tr("Grade cell"),
-}
+})
 
 
 def words(language):

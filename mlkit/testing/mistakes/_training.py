@@ -13,18 +13,19 @@ another.
 """
 
 import dataclasses
+import types
 
 import numpy as np
 
 from mlkit.testing.mistakes._common import quiet
 
 # how an epoch's loss is made of its batches' losses and sizes
-EPOCH_LOSS = {
+EPOCH_LOSS = types.MappingProxyType({
     "mean": lambda losses, sizes: float(np.dot(losses, np.divide(sizes, sum(sizes)))),
     "mean_of_batches": lambda losses, sizes: float(np.mean(losses)),
     "last_batch": lambda losses, sizes: losses[-1],
     "sum": lambda losses, sizes: float(np.sum(losses)),
-}
+})
 SHUFFLE = ("never", "each_epoch", "same_order")
 
 
