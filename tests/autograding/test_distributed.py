@@ -243,8 +243,9 @@ def test_task_that_kills_every_worker_is_reported(ungraded, cluster, tmp_path):
     counts = _counts(stdout)
     failed = counts.get("failed", 0)
     assert 1 <= failed <= 2 and counts["graded"] == 9 - failed, stdout
-    reasons = stderr.split(f"{failed} submission(s) NOT graded:")[1].strip().splitlines()
+    *reasons, pointer = stderr.split(f"{failed} submission(s) NOT graded:")[1].strip().splitlines()
     assert len(reasons) == failed
+    assert pointer == f"details: {course / 'mlkit-grade.log'}"  # the failure names its log
     for reason in reasons:
         assert "KilledWorker" in reason and "died while running it" in reason, reason
     assert len(_markers(course)) == 9 - failed
