@@ -121,6 +121,24 @@ class TestGrading:
         assert _failed(results) == [2]
         assert results[2].outputs[-1]["ename"] == "AxisError"
 
+    def test_an_exception_posing_as_the_checkers_own_stop_is_a_plain_failure(self, student):
+        """Attack: a student's exception that derives from SystemExit or KeyboardInterrupt
+        (and, to pass, from AssertionError) crosses as a plain failure of its cell: it cannot
+        stop the checker, skip the later test cells, or count as an assertion passing."""
+        cells = [Cell(0, "class Stop(SystemExit, AssertionError):\n    pass\n\n\n"
+                         "class Break(KeyboardInterrupt):\n    pass\n\n\n"
+                         "def f(x):\n    raise Stop('done')\n\n\ndef g(x):\n    raise Break()",
+                      {"solution": True}),
+                 Cell(1, "f(1)", {"grade": True, "points": 1}),
+                 Cell(2, "try:\n    g(1)\nexcept BaseException as err:\n"
+                         "    assert not isinstance(err, (SystemExit, KeyboardInterrupt)), err\n"
+                         "    raise", {"grade": True, "points": 1}),
+                 Cell(3, "assert 1 + 1 == 2", {"grade": True, "points": 1})]
+        results = check_notebook(cells, student)
+        assert _failed(results) == [1, 2]
+        assert results[1].outputs[-1]["ename"] == "Stop"
+        assert results[2].outputs[-1]["ename"] == "Break"
+
 
 class TestAsIfInOneProcess:
     """What a check sees of a student's call is what it would see if the call ran in its process."""
