@@ -32,7 +32,7 @@ import yaml
 from IPython.core.inputtransformer2 import TransformerManager
 
 __all__ = ["ENVIRONMENT_VARIABLE", "EXTRAS", "GRADE_ID", "cell_source", "extras", "main",
-           "repository", "setup_cell", "with_setup_cell"]
+           "report", "repository", "setup_cell", "with_setup_cell"]
 
 GRADE_ID = "install_mlkit"
 ENVIRONMENT_VARIABLE = "MLKIT_INSTALL_SOURCE"
@@ -52,6 +52,11 @@ if importlib.util.find_spec("mlkit") is None:
     source = os.environ.get("{variable}", "git+{url}@{branch}")
     get_ipython().run_line_magic("pip", f"install --quiet '{requirement} @ {{source}}'")'''
 
+# An assignment's test cells then say their texts in the notebook's language.
+_ASSIGNMENT_LINES = '''
+# Importing mlkit.testing lets the test cells speak the notebook's language.
+import mlkit.testing'''
+
 
 def repository(root="."):
     """``(url, branch)`` of the course's public repository, from ``<root>/_config.yml``."""
@@ -63,13 +68,17 @@ def repository(root="."):
     return repo["url"].rstrip("/"), repo.get("branch", "main")
 
 
-def cell_source(url, branch, extras=()):
+def cell_source(url, branch, extras=(), *, assignment=False):
     """The source of the set-up cell: install mlkit with ``extras`` when it is missing.
 
     Args:
         url: the repository pip installs from, ``https://github.com/<owner>/<name>``.
         branch: its branch (or tag, or commit).
         extras: names of mlkit's extras, e.g. ``("tensorflow",)``.
+        assignment: True for an assignment's cell, which then also imports
+            :mod:`mlkit.testing` (:mod:`mlkit.testing.kernel_texts`): in a translated
+            release the test cells run in Jupyter say their texts translated, from the
+            first one on.
 
     Example:
         >>> print(cell_source("https://github.com/o/c", "main", ["tensorflow"]))
@@ -84,7 +93,7 @@ def cell_source(url, branch, extras=()):
     extras = sorted(set(extras))
     requirement = f"mlkit[{','.join(extras)}]" if extras else "mlkit"
     return _TEMPLATE.format(variable=ENVIRONMENT_VARIABLE, url=url, branch=branch,
-                            requirement=requirement)
+                            requirement=requirement) + (_ASSIGNMENT_LINES if assignment else "")
 
 
 def _imported_modules(source):
@@ -135,7 +144,7 @@ def with_setup_cell(notebook, url, branch):
     Returns:
         True if the notebook changed.
     """
-    source = cell_source(url, branch, extras(notebook))
+    source = cell_source(url, branch, extras(notebook), assignment=True)
     first = notebook.cells[0] if notebook.cells else None
     if first is not None and first.metadata.get("nbgrader", {}).get("grade_id") == GRADE_ID:
         if first.source == source:
@@ -163,9 +172,27 @@ def main(argv=None):
             stale.append(path)
             if not args.check:
                 nbformat.write(notebook, str(path))
-    if args.check and stale:
-        print("out of date (run python -m mlkit.grading.setup_cell):", *map(str, stale),
-              file=sys.stderr)
+    return report(stale, args.check, "python -m mlkit.grading.setup_cell")
+
+
+def report(stale, check, command):
+    """The end of a command that writes generated files or, with ``--check``, only checks them.
+
+    Args:
+        stale: the paths that were out of date (and, unless ``check``, have been written).
+        check: True if the command only checked.
+        command: the command that brings them up to date, for the message.
+
+    Returns:
+        The exit status: 1 if checking found stale files (named on stderr), else 0.
+
+    Example:
+        >>> report(["a.ipynb"], check=False, command="make notebooks")
+        wrote a.ipynb
+        0
+    """
+    if check and stale:
+        print(f"out of date (run {command}):", *map(str, stale), file=sys.stderr)
         return 1
     for path in stale:
         print("wrote", path)

@@ -41,7 +41,7 @@ from mlkit.messages.kernel import TEXTS_KEY
 from mlkit.messages.text import Text, translated
 
 __all__ = ["CONTEXT", "METADATA_KEY", "NAMESPACE_KEY", "Texts", "attach", "fields", "in_kernel",
-           "messages", "msgid", "released", "table", "texts", "translate"]
+           "messages", "msgid", "released", "table", "texts", "translate", "usable"]
 
 CONTEXT = "{notebook}:test cells"
 NAMESPACE_KEY = "__mlkit_texts__"
@@ -309,12 +309,25 @@ def in_kernel(source, translations):
     found = [msgid(node) for node, _ in texts(tree)]
     if not found:
         return source
-    used = {text: {language: said for language, said in translations[text].items()
-                   if isinstance(language, str) and isinstance(said, str)}
-            for text in found if isinstance(translations.get(text), dict)}
+    used = usable(found, translations)
     setup = (f"{NAMESPACE_KEY} = __import__('mlkit.grading.test_texts', fromlist=['Texts'])"
              f".Texts(__import__('json').loads({json.dumps(used, ensure_ascii=False)!r}))")
     return setup + "\n" + ast.unparse(translate(tree))
+
+
+def usable(found, translations):
+    """The translations of the texts ``found``, with only the strings of ``translations``.
+
+    ``translations`` (``{English: {language: translation}}``) comes from a notebook's
+    metadata: what is not a string there (a damaged or edited file) is left out.
+
+    Example:
+        >>> usable(["a", "b"], {"a": {"ko": "가", "en": 1}, "b": ["not", "a", "dict"]})
+        {'a': {'ko': '가'}}
+    """
+    return {text: {language: said for language, said in translations[text].items()
+                   if isinstance(language, str) and isinstance(said, str)}
+            for text in found if isinstance(translations.get(text), dict)}
 
 
 def attach(notebook, release_dir, assignment, notebook_name):

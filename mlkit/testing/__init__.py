@@ -15,10 +15,12 @@
 
 Nothing here imports TensorFlow; tensors are accepted wherever arrays are.
 The messages are in English or in Korean, as the student chooses
-(:mod:`mlkit.messages`); what a failure records is English in both.
+(:mod:`mlkit.messages`); what a failure records is English in both. In a
+Jupyter kernel, importing this package lets the test cells of a translated
+release say their own texts translated too (:mod:`mlkit.testing.kernel_texts`).
 """
 
-from mlkit.testing import mistakes
+from mlkit.testing import kernel_texts, mistakes
 from mlkit.testing.assertions import assert_close, assert_gradient_close
 from mlkit.testing.checks import CheckError, check, hidden_checks_pending
 from mlkit.testing.gradients import numerical_gradient, rel_error
@@ -41,3 +43,5 @@ __all__ = [
     "substitute",
     "updates_in_place",
 ]
+
+kernel_texts.register()  # in a Jupyter kernel only; elsewhere it does nothing

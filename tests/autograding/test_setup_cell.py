@@ -62,11 +62,14 @@ class TestCellSource:
         assert "'mlkit[plots,tensorflow] @ {source}'" in source
         assert "'mlkit @ {source}'" in setup_cell.cell_source(URL, BRANCH)
 
-    def test_does_nothing_where_mlkit_is_installed(self, tmp_path):
+    @pytest.mark.parametrize("assignment", [False, True])
+    def test_does_nothing_where_mlkit_is_installed(self, tmp_path, assignment):
         """With mlkit importable the cell runs no pip: nothing is printed, not even pip's error
-        about the install source, which does not exist."""
-        assert _run_in_ipython(setup_cell.cell_source(URL, BRANCH), tmp_path,
-                               hide_mlkit=False) == ""
+        about the install source, which does not exist (an assignment's cell imports the
+        module whose import lets its test cells speak their notebook's language, silently)."""
+        source = setup_cell.cell_source(URL, BRANCH, assignment=assignment)
+        assert ("\nimport mlkit.testing" in source) == assignment
+        assert _run_in_ipython(source, tmp_path, hide_mlkit=False) == ""
 
     def test_runs_pip_with_the_overriding_source_where_mlkit_is_missing(self, tmp_path):
         """Without mlkit the cell runs pip on MLKIT_INSTALL_SOURCE (here a missing folder)."""
@@ -131,7 +134,7 @@ class TestAssignments:
         first = _release(assignment, language).cells[0]
         assert first.cell_type == "code"
         assert first.source == source.source == setup_cell.cell_source(
-            URL, BRANCH, setup_cell.extras(_source_notebook(assignment)))
+            URL, BRANCH, setup_cell.extras(_source_notebook(assignment)), assignment=True)
         nbgrader = first.metadata["nbgrader"]
         assert (nbgrader["grade_id"], nbgrader["locked"], nbgrader["grade"],
                 nbgrader["solution"]) == (setup_cell.GRADE_ID, True, False, False)
@@ -147,4 +150,4 @@ class TestWriting:
         assert setup_cell.with_setup_cell(notebook, URL, "fall-term")
         assert [c.source for c in notebook.cells[1:]] == ["import numpy as np", "import keras"]
         assert notebook.cells[0].source == setup_cell.cell_source(URL, "fall-term",
-                                                                  ["tensorflow"])
+                                                                  ["tensorflow"], assignment=True)
