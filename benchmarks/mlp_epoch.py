@@ -38,6 +38,12 @@ of 32 and plain SGD with learning rate 0.01 (what the lecture's
 ``model.compile(..., optimizer="sgd")`` and ``model.fit`` use: Keras's defaults),
 one thread, CPU clock (each can still be set by its own option).
 
+``--baseline DIR`` adds a fifth contender, ``baseline``: the NumPy MLP of
+another version of mlkit (the ``mlkit/`` folder in ``DIR``, e.g. unpacked there
+with ``git archive COMMIT mlkit | tar -x -C DIR``), timed in the same rounds, so
+that a change is compared with the code before it side by side (``numpy /
+baseline``) rather than across runs made at different times.
+
 Run it from the repository root, with the course's virtual environment::
 
     python benchmarks/mlp_epoch.py                 # full MNIST, batch 256, float32
@@ -45,6 +51,7 @@ Run it from the repository root, with the course's virtual environment::
     python benchmarks/mlp_epoch.py --threads 1 --clock cpu   # steadier on a busy machine
     python benchmarks/mlp_epoch.py --n 10000 --batch-size 128 --repeats 9
     python benchmarks/mlp_epoch.py --data random --n 2000   # a quick check, without MNIST
+    python benchmarks/mlp_epoch.py --lecture --only numpy floor --baseline /tmp/before
 
 MNIST is read with :func:`mlkit.datasets.load_mnist` (set ``MLKIT_DATA_DIR``
 to a folder holding ``mnist/``, or let it download the files once).
@@ -56,6 +63,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -90,13 +98,20 @@ def parse_args(argv=None):
                              "steadier on a busy machine, with --threads 1 (default: wall)")
     parser.add_argument("--only", nargs="*", choices=CONTENDERS, default=list(CONTENDERS),
                         help="run only these contenders")
-    parser.add_argument("--worker", choices=CONTENDERS, help=argparse.SUPPRESS)
+    parser.add_argument("--baseline", metavar="DIR", default=None,
+                        help="also time the NumPy MLP of another version of mlkit, the package "
+                             "folder found in DIR (e.g. unpacked there by `git archive COMMIT "
+                             "mlkit | tar -x -C DIR`), as the contender 'baseline'")
+    parser.add_argument("--worker", choices=[*CONTENDERS, "baseline"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     for name, (book, lecture) in CONFIGURATIONS.items():
         if getattr(args, name) is None:
             setattr(args, name, lecture if args.lecture else book)
     if args.n < 1:
         parser.error(f"--n must be at least 1. Received: --n {args.n}")
+    if args.baseline is not None and not (Path(args.baseline) / "mlkit" / "__init__.py").is_file():
+        parser.error("--baseline must be a folder that holds another version's mlkit/ package. "
+                     f"Received: --baseline {args.baseline} (no mlkit/__init__.py there)")
     if args.data == "mnist" and args.n > MNIST_TRAIN:
         parser.error(f"--n must be at most {MNIST_TRAIN}, the size of MNIST's training set "
                      f"(or use --data random). Received: --n {args.n}")
@@ -246,6 +261,14 @@ def make_runs(name, args):
         return floor_run(X, args)
     if name == "keras":
         return keras_run(X, y, args)
+    if name == "baseline":
+        import mlkit
+
+        found = Path(mlkit.__file__).resolve()
+        if not found.is_relative_to(Path(args.baseline).resolve()):
+            raise RuntimeError(f"the baseline's mlkit was imported from {found}, not from "
+                               f"--baseline {args.baseline}")
+        return mlkit_run("numpy", X, y, args)
     return mlkit_run(name, X, y, args)
 
 
@@ -270,11 +293,11 @@ def worker(args):
 class Contender:
     """The parent's handle on a contender's process: ``contender(num_epochs)`` -> seconds."""
 
-    def __init__(self, name, argv):
+    def __init__(self, name, argv, env=None):
         self.name = name
         self.process = subprocess.Popen(
             [sys.executable, os.path.abspath(__file__), *argv, "--worker", name],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
 
     def _answer(self):
         line = self.process.stdout.readline()
@@ -325,6 +348,10 @@ def main(argv=None):
           f"- best of {args.repeats} x 1) / {args.epochs}, one process per contender, "
           f"their runs interleaved", flush=True)
     contenders = {name: Contender(name, argv) for name in args.only}
+    if args.baseline is not None:  # its mlkit first on the path, before the installed one
+        path = os.pathsep.join(filter(None, [os.path.abspath(args.baseline),
+                                             os.environ.get("PYTHONPATH")]))
+        contenders["baseline"] = Contender("baseline", argv, {**os.environ, "PYTHONPATH": path})
     try:
         for contender in contenders.values():
             contender.wait_ready()
@@ -339,8 +366,8 @@ def main(argv=None):
               f"{', '.join(f'{t:.3f}' for t in one)}; of {1 + args.epochs}: "
               f"{', '.join(f'{t:.3f}' for t in more)})")
     print()
-    for name, reference in [("numpy", "floor"), ("numpy", "keras"), ("tensorflow", "keras"),
-                            ("keras", "floor")]:
+    for name, reference in [("numpy", "floor"), ("baseline", "floor"), ("numpy", "baseline"),
+                            ("numpy", "keras"), ("tensorflow", "keras"), ("keras", "floor")]:
         if name in seconds and reference in seconds:
             print(f"{name:>10s} / {reference:<6s} = {seconds[name] / seconds[reference]:.2f}")
     return seconds

@@ -1,5 +1,7 @@
 """Tests of benchmarks/mlp_epoch.py: what it times, in what order, and that every contender runs."""
 
+import shutil
+
 import numpy as np
 import pytest
 
@@ -79,3 +81,25 @@ def test_the_lecture_configuration_is_the_lectures_keras_defaults(bench):
     book = bench.parse_args([])
     assert (book.hiddens, book.batch_size, book.momentum, book.lr) == ([256, 128], 256, 0.9, 0.1)
     assert bench.parse_args(["--lecture", "--momentum", "0.9"]).momentum == 0.9
+
+
+@pytest.mark.slow
+def test_a_baseline_version_runs_beside_the_current_one(bench, tmp_path, capsys):
+    """--baseline DIR times the NumPy MLP of the mlkit found in DIR (its process checks that it
+    imported that one), in the same rounds, and prints numpy / baseline."""
+    shutil.copytree(ROOT / "mlkit", tmp_path / "mlkit",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    seconds = bench.main(["--data", "random", "--n", "300", "--batch-size", "100",
+                          "--repeats", "1", "--epochs", "1", "--threads", "1",
+                          "--only", "numpy", "--baseline", str(tmp_path)])
+    assert set(seconds) == {"numpy", "baseline"}
+    assert all(np.isfinite(value) and value > 0 for value in seconds.values())
+    assert "numpy / baseline" in capsys.readouterr().out
+
+
+def test_a_baseline_folder_without_mlkit_is_refused(bench, tmp_path, capsys):
+    """--baseline must name a folder that holds a version's mlkit/ package."""
+    with pytest.raises(SystemExit):
+        bench.parse_args(["--baseline", str(tmp_path)])
+    assert (f"--baseline must be a folder that holds another version's mlkit/ package. "
+            f"Received: --baseline {tmp_path}") in capsys.readouterr().err

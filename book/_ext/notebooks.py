@@ -92,12 +92,7 @@ def main(argv=None):
         stale.append(target.relative_to(ROOT))
         if not args.check:
             target.write_text(text, encoding="utf-8")
-    if args.check and stale:
-        print("out of date (run ./dev.sh notebooks):", *map(str, stale), file=sys.stderr)
-        return 1
-    for path in stale:
-        print("wrote", path)
-    return 0
+    return setup_cell.report(stale, args.check, "./dev.sh notebooks")
 
 
 if __name__ == "__main__":

@@ -91,6 +91,13 @@ def perceptron_update(backend, kernel):
     return perceptron_update
 
 
+def perceptron_update_kernel(w, b, x, y, lr, *, tlu):
+    """The kernel of :func:`perceptron_update`, for both backends: the prediction is ``tlu``'s,
+    the backend's threshold logic unit, ``step(w · x + b)``."""
+    error = y - tlu(x, w, b)  # 0 when right, +1 for a missed positive, -1 for a false alarm
+    return w + lr * error * x, b + lr * error
+
+
 def _check_examples(X, n_features=None):
     """``X`` as a finite float64 NumPy array of shape (n, n_features), at least one row."""
     X = np.asarray(X)

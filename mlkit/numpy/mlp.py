@@ -17,7 +17,7 @@ from mlkit.numpy import layers, losses
 class MLP(contract.MLP):
     __doc__ = contract.MLP.__doc__
     _layers = layers
-    _loss_kernels = contract.loss_kernels(losses, np.ndarray.mean)
+    _loss_kernels = contract.loss_kernels(losses, lambda a: a.sum() / a.size)  # the mean
 
     def _train_step(self, X, Y, lr, momentum):
         """One step of mini-batch SGD with momentum, as a function of the batch's rows."""
@@ -27,13 +27,15 @@ class MLP(contract.MLP):
         labels = None if self.loss == "mean_squared_error" else self._labels_of(Y)
 
         def update(grads):
+            for grad in grads:
+                grad *= lr  # lr grad, in place: the gradients are this step's own arrays
             if velocities is None:  # plain SGD: theta <- theta - lr grad
                 for param, grad in zip(params, grads, strict=True):
-                    param -= lr * grad
+                    param -= grad
                 return
             for param, velocity, grad in zip(params, velocities, grads, strict=True):
                 velocity *= momentum  # v <- mu v - lr grad
-                velocity -= lr * grad
+                velocity -= grad
                 param += velocity  # theta <- theta + v
 
         def step(index):

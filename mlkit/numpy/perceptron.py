@@ -1,8 +1,9 @@
 """Rosenblatt's perceptron (1958): the NumPy kernels.
 
-The learning rule and one epoch of the estimator, the plain mathematics on
-arrays already checked; the contract (signatures, docstrings, checks, the
-epoch loop) is written once, for both backends, in
+One epoch of the estimator, the plain mathematics on arrays already checked.
+The learning rule is one kernel for both backends, around this backend's
+threshold logic unit (``mlkit.numpy.neurons.tlu``); it and the contract
+(signatures, docstrings, checks, the epoch loop) are written once, in
 ``mlkit.contracts.perceptron``.
 
 Taught in the book chapter *The perceptron*.
@@ -10,16 +11,13 @@ Taught in the book chapter *The perceptron*.
 
 import numpy as np
 
-from mlkit._contract import implements
+from mlkit._contract import composite
 from mlkit.contracts import perceptron as contract
 from mlkit.numpy import _checks as backend
+from mlkit.numpy.neurons import tlu
 
-
-@implements(contract.perceptron_update, backend)
-def perceptron_update(w, b, x, y, lr):
-    y_hat = 1.0 if x @ w + b > 0 else 0.0
-    error = y - y_hat  # 0 when right, +1 for a missed positive, -1 for a false alarm
-    return w + lr * error * x, b + lr * error
+perceptron_update = composite(contract.perceptron_update, backend,
+                              contract.perceptron_update_kernel, tlu=tlu.kernel)
 
 
 class Perceptron(contract.Perceptron):
@@ -35,8 +33,7 @@ class Perceptron(contract.Perceptron):
         """One pass over the examples in ``order``: the learning rule after every mistake."""
         num_errors = 0
         for i in order:
-            y_hat = 1.0 if X[i] @ W + b > 0 else 0.0
-            if y_hat != y[i]:  # only a mistake changes the weights
+            if tlu.kernel(X[i], W, b) != y[i]:  # only a mistake changes the weights
                 W, b = perceptron_update.kernel(W, b, X[i], y[i], lr)
                 num_errors += 1
         return W, b, num_errors

@@ -1,27 +1,25 @@
 """Rosenblatt's perceptron (1958): the TensorFlow kernels.
 
-The learning rule, on tensors (eagerly and inside ``tf.function``, in their
-dtype), and one epoch of the estimator, whose weights live in ``tf.Variable``
-objects and are assigned after every mistake. That is not fast, and is not
-meant to be: it is the computation of the NumPy version, step for step. The
-contract (signatures, docstrings, checks, the epoch loop) is written once, for
-both backends, in ``mlkit.contracts.perceptron``.
+One epoch of the estimator, whose weights live in ``tf.Variable`` objects and
+are assigned after every mistake. That is not fast, and is not meant to be: it
+is the computation of the NumPy version, step for step. The learning rule is
+the kernel both backends share, around this backend's threshold logic unit
+(``mlkit.tensorflow.neurons.tlu``), on tensors (eagerly and inside
+``tf.function``, in their dtype); it and the contract (signatures, docstrings,
+checks, the epoch loop) are written once, in ``mlkit.contracts.perceptron``.
 
 Taught in the book chapter *The perceptron*.
 """
 
 import tensorflow as tf
 
-from mlkit._contract import implements
+from mlkit._contract import composite
 from mlkit.contracts import perceptron as contract
 from mlkit.tensorflow import _checks as backend
+from mlkit.tensorflow.neurons import tlu
 
-
-@implements(contract.perceptron_update, backend)
-def perceptron_update(w, b, x, y, lr):
-    y_hat = tf.cast(tf.tensordot(x, w, 1) + b > 0, w.dtype)
-    error = y - y_hat  # 0 when right, +1 for a missed positive, -1 for a false alarm
-    return w + lr * error * x, b + lr * error
+perceptron_update = composite(contract.perceptron_update, backend,
+                              contract.perceptron_update_kernel, tlu=tlu.kernel)
 
 
 class Perceptron(contract.Perceptron):
@@ -38,8 +36,7 @@ class Perceptron(contract.Perceptron):
         """One pass over the examples in ``order``, assigning the rule's update after a mistake."""
         num_errors = 0
         for i in order:
-            y_hat = tf.cast(tf.tensordot(examples[i], W, 1) + b > 0, tf.float64)
-            if bool(y_hat != labels[i]):  # only a mistake changes the weights
+            if bool(tlu.kernel(examples[i], W, b) != labels[i]):  # only a mistake changes them
                 W_new, b_new = perceptron_update.kernel(W, b, examples[i], labels[i], lr)
                 W.assign(W_new)
                 b.assign(b_new)
