@@ -55,7 +55,10 @@ if importlib.util.find_spec("mlkit") is None:
 # An assignment's test cells then say their texts in the notebook's language.
 _ASSIGNMENT_LINES = '''
 # Importing mlkit.testing lets the test cells speak the notebook's language.
-import mlkit.testing'''
+try:
+    import mlkit.testing
+except ModuleNotFoundError:  # while graded: the checks run outside the notebook
+    pass'''
 
 
 def repository(root="."):

@@ -68,7 +68,7 @@ class TestCellSource:
         about the install source, which does not exist (an assignment's cell imports the
         module whose import lets its test cells speak their notebook's language, silently)."""
         source = setup_cell.cell_source(URL, BRANCH, assignment=assignment)
-        assert ("\nimport mlkit.testing" in source) == assignment
+        assert ("\n    import mlkit.testing\n" in source) == assignment
         assert _run_in_ipython(source, tmp_path, hide_mlkit=False) == ""
 
     def test_runs_pip_with_the_overriding_source_where_mlkit_is_missing(self, tmp_path):
