@@ -13,11 +13,22 @@ import os
 import sys
 from pathlib import Path
 
-__all__ = ["TEXTS_KEY", "notebook", "notebook_path", "notebook_texts"]
+__all__ = ["TEXTS_KEY", "notebook", "notebook_path", "notebook_texts", "shell"]
 
 #: Where a translated release keeps the translations of its test cells' texts
 #: (``{English: {language: translation}}``, written by ``mlkit.grading.test_texts``).
 TEXTS_KEY = "mlkit_test_texts"
+
+
+def shell():
+    """The IPython shell running now, or None (IPython is never imported here).
+
+    Example:
+        >>> shell() is None  # not in IPython
+        True
+    """
+    ipython = sys.modules.get("IPython")  # a kernel has it already
+    return ipython.get_ipython() if ipython is not None else None
 
 
 def notebook_path():
@@ -27,9 +38,7 @@ def notebook_path():
         >>> notebook_path() is None  # not in a Jupyter kernel
         True
     """
-    ipython = sys.modules.get("IPython")  # never imported here: a kernel has it already
-    shell = ipython.get_ipython() if ipython is not None else None
-    namespace = getattr(shell, "user_ns", None) or {}
+    namespace = getattr(shell(), "user_ns", None) or {}
     for found in (namespace.get("__session__"), namespace.get("__vsc_ipynb_file__"),
                   os.environ.get("JPY_SESSION_NAME")):
         if found and str(found).endswith(".ipynb") and Path(found).is_file():

@@ -31,7 +31,7 @@ Example:
 import ast
 
 from mlkit.grading.test_texts import NAMESPACE_KEY, Texts, msgid, texts, translate, usable
-from mlkit.messages.kernel import notebook_texts
+from mlkit.messages import kernel
 
 __all__ = ["SayTexts", "load_ipython_extension", "register"]
 
@@ -46,7 +46,7 @@ class SayTexts(ast.NodeTransformer):
             for every cell (:func:`mlkit.messages.kernel.notebook_texts`).
     """
 
-    def __init__(self, namespace, translations=notebook_texts):
+    def __init__(self, namespace, translations=kernel.notebook_texts):
         super().__init__()
         self.namespace = namespace
         self.translations = translations
@@ -86,10 +86,7 @@ def register(shell=None):
         False
     """
     if shell is None:
-        import sys
-
-        ipython = sys.modules.get("IPython")  # never imported here: a kernel has it already
-        shell = ipython.get_ipython() if ipython is not None else None
+        shell = kernel.shell()
     transformers = getattr(shell, "ast_transformers", None)
     if not isinstance(transformers, list):
         return False
